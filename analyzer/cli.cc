@@ -1,0 +1,207 @@
+// The command line: kora analyze | rules | explain, through CLI11.
+#include "analyzer/cli.h"
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+#include "analyzer/engine.h"
+#include "analyzer/load.h"
+#include "reports/json_out.h"
+#include "reports/writer.h"
+
+namespace kora {
+namespace {
+
+struct AnalyzeArgs {
+  std::vector<std::string> paths;
+  std::string format = "text";
+  std::string output;
+  std::string fail_on = "error";
+  std::string ns = "default";
+  std::string profile = "default";
+  std::string color = "auto";
+  std::vector<std::string> enable, disable;
+  uint64_t max_file_size = 256ull << 20;
+  uint64_t max_alias_nodes = 1'000'000;
+  uint32_t max_depth = 512;
+  unsigned jobs = 0;
+};
+
+bool WantColor(const std::string& mode, bool to_file) {
+  if (mode == "always") return true;
+  if (mode == "never" || to_file) return false;
+  const char* no_color = std::getenv("NO_COLOR");
+  if (no_color && *no_color) return false;
+  const char* term = std::getenv("TERM");
+  if (term && std::string_view(term) == "dumb") return false;
+  return ::isatty(STDOUT_FILENO) == 1;
+}
+
+int RunAnalyze(const AnalyzeArgs& a) {
+  LoadOptions lo;
+  lo.default_namespace = a.ns;
+  lo.max_file_size = a.max_file_size;
+  lo.max_alias_nodes = a.max_alias_nodes;
+  lo.max_depth = a.max_depth;
+  lo.jobs = a.jobs ? a.jobs : std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
+  AnalysisOptions ao;
+  ao.profile = *ParseProfile(a.profile);
+  for (const std::string& id : a.enable) ao.enable.insert(id);
+  for (const std::string& id : a.disable) ao.disable.insert(id);
+  for (const auto* list : {&a.enable, &a.disable}) {
+    for (const std::string& id : *list) {
+      if (id != "all" && !FindRule(id)) {
+        std::cerr << "kora: unknown rule id '" << id << "' (see `kora rules`)\n";
+        return kExitUsage;
+      }
+    }
+  }
+  std::optional<Severity> fail_on;
+  if (a.fail_on != "never") fail_on = ParseSeverity(a.fail_on);
+
+  Loader loader(lo);
+  if (a.paths.empty()) {
+    loader.AddPath("-");
+  } else {
+    for (const std::string& p : a.paths) loader.AddPath(p);
+  }
+  LoadResult load = loader.Finish();
+  for (const std::string& bad : load.bad_paths) std::cerr << "kora: cannot read " << bad << "\n";
+  if (load.stats.files_read == 0) {
+    std::cerr << "kora: nothing could be read" << (a.paths.empty() ? " from standard input" : "") << "\n";
+    return kExitUsage;
+  }
+  if (load.objects->size() == 0 && load.problems.empty()) {
+    std::cerr << "kora: no Kubernetes objects in the input (" << load.stats.files_read << " file"
+              << (load.stats.files_read == 1 ? "" : "s") << " read)\n";
+    return kExitUsage;
+  }
+
+  Context ctx(load, ao);
+  std::vector<Finding> findings = RunRules(ctx);
+
+  WriterOptions wo;
+  wo.color = WantColor(a.color, !a.output.empty());
+  std::unique_ptr<Writer> writer = MakeWriter(a.format, wo);
+  ReportInput in{load, findings, ao};
+  if (a.output.empty()) {
+    writer->Write(in, std::cout);
+    std::cout.flush();
+  } else {
+    std::ofstream out(a.output, std::ios::binary | std::ios::trunc);
+    if (!out) {
+      std::cerr << "kora: cannot write " << a.output << "\n";
+      return kExitUsage;
+    }
+    writer->Write(in, out);
+  }
+  if (!fail_on) return kExitOk;
+  for (const Finding& f : findings) {
+    if (f.severity >= *fail_on) return kExitFindings;
+  }
+  return kExitOk;
+}
+
+int RunRulesCommand(const std::string& format) {
+  if (format == "json") {
+    JsonOut j(std::cout);
+    j.BeginArray();
+    for (const auto& r : AllRules()) {
+      const RuleInfo& i = r->info();
+      j.BeginObject();
+      j.Field("id", i.id).Field("title", i.title).Field("severity", SeverityName(i.severity));
+      j.Field("category", i.category).Field("profiles", ProfilesIncluding(i.profile));
+      j.EndObject();
+    }
+    j.EndArray();
+    j.Finish();
+    return kExitOk;
+  }
+  size_t w = 0;
+  for (const auto& r : AllRules()) w = std::max(w, r->info().id.size());
+  std::cout << std::string("RULE") << std::string(w - 4 + 2, ' ') << "SEVERITY  PROFILES                      TITLE\n";
+  for (const auto& r : AllRules()) {
+    const RuleInfo& i = r->info();
+    std::string sev(SeverityName(i.severity));
+    std::string prof = ProfilesIncluding(i.profile);
+    std::cout << i.id << std::string(w - i.id.size() + 2, ' ') << sev << std::string(10 - sev.size(), ' ') << prof
+              << std::string(prof.size() < 30 ? 30 - prof.size() : 1, ' ') << i.title << "\n";
+  }
+  return kExitOk;
+}
+
+int RunExplain(const std::string& id) {
+  const Rule* r = FindRule(id);
+  if (!r) {
+    std::cerr << "kora: unknown rule id '" << id << "' (see `kora rules`)\n";
+    return kExitUsage;
+  }
+  const RuleInfo& i = r->info();
+  std::cout << i.id << ": " << i.title << "\n\n";
+  std::cout << "severity: " << SeverityName(i.severity) << "    category: " << i.category
+            << "    profiles: " << ProfilesIncluding(i.profile) << "\n\n";
+  std::cout << i.help << "\n\nFix:\n" << i.fix << "\n\nDocs: docs/rules/" << i.id << ".md\n";
+  return kExitOk;
+}
+
+}  // namespace
+
+std::string VersionString() {
+  return std::string("kora ") + KORA_VERSION;
+}
+
+int RunCli(int argc, char** argv) {
+  CLI::App app{"kora: Kubernetes Offline Root-cause Analyzer. Reads manifests, dumps and events from disk and "
+               "reports what is wrong, why, and how to fix it. It never talks to a cluster."};
+  app.set_version_flag("--version", VersionString());
+  app.require_subcommand(1);
+
+  AnalyzeArgs a;
+  CLI::App* analyze = app.add_subcommand("analyze", "Analyze files, directories or stdin ('-', the default)");
+  analyze->add_option("paths", a.paths, "Files, directories (walked recursively) or - for stdin");
+  analyze->add_option("-f,--format", a.format, "Output format")->check(CLI::IsMember(WriterFormats()));
+  analyze->add_option("-o,--output", a.output, "Write the report to this file instead of stdout");
+  analyze->add_option("--fail-on", a.fail_on, "Exit 1 when a finding reaches this severity")
+      ->check(CLI::IsMember({"error", "warning", "note", "never"}));
+  analyze->add_option("-n,--namespace", a.ns, "Namespace for namespaced objects that name none");
+  analyze->add_option("--profile", a.profile, "Rule profile")
+      ->check(CLI::IsMember({"default", "security", "strict", "all"}));
+  analyze->add_option("--enable", a.enable, "Enable a rule by id (repeatable; 'all' for every rule)");
+  analyze->add_option("--disable", a.disable, "Disable a rule by id (repeatable)");
+  analyze->add_option("--color", a.color, "Colour: auto (terminal only, honours NO_COLOR), always, never")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+  analyze->add_option("--max-file-size", a.max_file_size, "Largest input file in bytes (larger ones are a finding)");
+  analyze->add_option("--max-alias-nodes", a.max_alias_nodes, "Most nodes YAML aliases may add to one document");
+  analyze->add_option("--max-depth", a.max_depth, "Deepest YAML/JSON nesting accepted");
+  analyze->add_option("-j,--jobs", a.jobs, "Files parsed in parallel (0: automatic)");
+
+  std::string rules_format = "text";
+  CLI::App* rules = app.add_subcommand("rules", "List every rule: id, severity, profiles, title");
+  rules->add_option("-f,--format", rules_format, "Output format")->check(CLI::IsMember({"text", "json"}));
+
+  std::string explain_id;
+  CLI::App* explain = app.add_subcommand("explain", "Show a rule's help and fix");
+  explain->add_option("rule", explain_id, "Rule id")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kExitUsage;
+  }
+  if (*analyze) return RunAnalyze(a);
+  if (*rules) return RunRulesCommand(rules_format);
+  if (*explain) return RunExplain(explain_id);
+  return kExitUsage;
+}
+
+}  // namespace kora

@@ -1,0 +1,166 @@
+#include "analyzer/engine.h"
+
+#include <algorithm>
+
+namespace kora {
+
+std::string_view ProfileName(Profile p) {
+  switch (p) {
+    case Profile::kDefault:
+      return "default";
+    case Profile::kSecurity:
+      return "security";
+    case Profile::kStrict:
+      return "strict";
+    case Profile::kAll:
+      return "all";
+  }
+  return "all";
+}
+
+std::optional<Profile> ParseProfile(std::string_view s) {
+  for (Profile p : {Profile::kDefault, Profile::kSecurity, Profile::kStrict, Profile::kAll}) {
+    if (ProfileName(p) == s) return p;
+  }
+  return std::nullopt;
+}
+
+std::string ProfilesIncluding(Profile p) {
+  std::string out;
+  for (Profile q : {Profile::kDefault, Profile::kSecurity, Profile::kStrict, Profile::kAll}) {
+    if (q < p) continue;
+    if (!out.empty()) out += ",";
+    out += ProfileName(q);
+  }
+  return out;
+}
+
+Context::Context(const LoadResult& load, const AnalysisOptions& options)
+    : load_(load), options_(options), templates_(CollectPodTemplates(*load.objects)) {
+  // A live copy of an object whose manifest is also in the input is linted
+  // through the manifest, where the fix goes.
+  std::vector<bool> shadowed(objects().size(), false);
+  for (const auto& group : objects().Duplicates()) {
+    bool any_authored = false;
+    for (ObjectId id : group) any_authored |= !objects()[id].live();
+    if (!any_authored) continue;
+    for (ObjectId id : group) shadowed[id] = objects()[id].live();
+  }
+  for (const PodTemplate& t : templates_) {
+    if (shadowed[t.object] || ControllerOf(objects()[t.object])) continue;
+    authored_.push_back(&t);
+  }
+}
+
+const Object* Context::ControllerOf(const Object& obj) const {
+  for (Node ref : obj.Metadata()["ownerReferences"].Items()) {
+    if (ref["controller"].Bool() != true) continue;
+    std::string_view kind = ref["kind"].Str();
+    const Object* owner = objects().Find(kind, IsClusterScopedKind(kind) ? std::string_view() : obj.ns,
+                                         ref["name"].Str());
+    if (owner) return owner;
+  }
+  return nullptr;
+}
+
+bool IgnoreAnnotationCovers(std::string_view value, std::string_view rule) {
+  size_t i = 0;
+  while (i <= value.size()) {
+    size_t comma = value.find(',', i);
+    if (comma == std::string_view::npos) comma = value.size();
+    std::string_view item = value.substr(i, comma - i);
+    while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
+    while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
+    if (item == "all" || item == rule) return true;
+    i = comma + 1;
+  }
+  return false;
+}
+
+bool Reporter::Suppressed(const Object& obj) const {
+  std::string_view id = rule_->info().id;
+  if (IgnoreAnnotationCovers(obj.Annotation("kora.dev/ignore"), id)) return true;
+  // The annotation on a workload's pod template covers the template too.
+  PodTemplate t;
+  if (obj.kind != "Pod" && FindPodTemplate(obj, t)) {
+    if (IgnoreAnnotationCovers(t.metadata["annotations"]["kora.dev/ignore"].Str(), id)) return true;
+  }
+  return false;
+}
+
+Finding& Reporter::Report(const Object& obj, Node at, std::string path, std::string message) {
+  if (Suppressed(obj)) {
+    discard_ = Finding{};
+    return discard_;
+  }
+  Finding f;
+  f.rule = rule_->info().id;
+  f.severity = severity_;
+  f.loc.file = obj.file;
+  f.loc.object = obj.id;
+  f.loc.span = at ? at.FieldSpan() : obj.span();
+  f.loc.path = std::move(path);
+  f.message = std::move(message);
+  out_.push_back(std::move(f));
+  return out_.back();
+}
+
+Finding& Reporter::Report(const PodTemplate& t, const ContainerRef& c, Node at, std::string_view field,
+                          std::string message) {
+  const Object& obj = ctx_.objects()[t.object];
+  std::string path = c.path;
+  if (!field.empty()) {
+    path += ".";
+    path += field;
+  }
+  Finding& f = Report(obj, at ? at : c.node, std::move(path), std::move(message));
+  f.container = std::string(c.name);
+  return f;
+}
+
+Finding& Reporter::ReportFile(FileId file, Span span, std::string message) {
+  Finding f;
+  f.rule = rule_->info().id;
+  f.severity = severity_;
+  f.loc.file = file;
+  f.loc.span = span;
+  f.message = std::move(message);
+  out_.push_back(std::move(f));
+  return out_.back();
+}
+
+void Reporter::Relate(Finding& f, const Object& obj, Node at, std::string path, std::string message) {
+  RelatedLocation r;
+  r.loc.file = obj.file;
+  r.loc.object = obj.id;
+  r.loc.span = at ? at.FieldSpan() : obj.span();
+  r.loc.path = std::move(path);
+  r.message = std::move(message);
+  f.related.push_back(std::move(r));
+}
+
+bool RuleEnabled(const Rule& rule, const AnalysisOptions& options) {
+  std::string_view id = rule.info().id;
+  if (options.disable.count(id)) return false;
+  if (options.enable.count(id) || options.enable.count("all")) return true;
+  return rule.info().profile <= options.profile;
+}
+
+Severity EffectiveSeverity(const Rule& rule, const AnalysisOptions& options) {
+  auto it = options.severity.find(rule.info().id);
+  return it == options.severity.end() ? rule.info().severity : it->second;
+}
+
+std::vector<Finding> RunRules(const Context& ctx) {
+  std::vector<Finding> findings;
+  Reporter reporter(ctx, findings);
+  for (const auto& rule : AllRules()) {
+    if (!RuleEnabled(*rule, ctx.options())) continue;
+    reporter.set_rule(rule.get(), EffectiveSeverity(*rule, ctx.options()));
+    rule->Check(ctx, reporter);
+  }
+  SortFindings(findings, ctx.sources());
+  return findings;
+}
+
+}  // namespace kora

@@ -1,0 +1,85 @@
+// Running rules: one read-only Context for all of them, a Reporter that
+// applies suppressions and severity overrides, and the ordered result.
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "analyzer/finding.h"
+#include "analyzer/load.h"
+#include "analyzer/rule.h"
+#include "analyzer/workload.h"
+
+namespace kora {
+
+struct AnalysisOptions {
+  Profile profile = Profile::kDefault;
+  std::set<std::string, std::less<>> enable;   // rule ids turned on whatever the profile
+  std::set<std::string, std::less<>> disable;  // rule ids turned off
+  std::map<std::string, Severity, std::less<>> severity;  // per-rule severity overrides
+  bool complete = false;  // the input is a whole cluster or namespace dump
+  std::vector<ObjectKey> assume;  // objects assumed to exist outside the input
+};
+
+class Context {
+ public:
+  Context(const LoadResult& load, const AnalysisOptions& options);
+  const ObjectSet& objects() const { return *load_.objects; }
+  const SourceManager& sources() const { return *load_.sources; }
+  const std::vector<LoadProblem>& problems() const { return load_.problems; }
+  const LoadStats& stats() const { return load_.stats; }
+  const std::vector<PodTemplate>& pod_templates() const { return templates_; }
+  // Templates to lint as configuration: every one except those of objects a
+  // controller in the input created (a Deployment's ReplicaSets and Pods),
+  // whose fix belongs on the controller.
+  const std::vector<const PodTemplate*>& authored_templates() const { return authored_; }
+  // The controller named by obj's ownerReferences, if it is in the input.
+  const Object* ControllerOf(const Object& obj) const;
+  const AnalysisOptions& options() const { return options_; }
+
+ private:
+  const LoadResult& load_;
+  const AnalysisOptions& options_;
+  std::vector<PodTemplate> templates_;
+  std::vector<const PodTemplate*> authored_;
+};
+
+class Reporter {
+ public:
+  Reporter(const Context& ctx, std::vector<Finding>& out) : ctx_(ctx), out_(out) {}
+  void set_rule(const Rule* rule, Severity severity) {
+    rule_ = rule;
+    severity_ = severity;
+  }
+  // A finding on the field `at` of object obj; path names that field.
+  Finding& Report(const Object& obj, Node at, std::string path, std::string message);
+  // The same, for a container of a pod template.
+  Finding& Report(const PodTemplate& t, const ContainerRef& c, Node at, std::string_view field,
+                  std::string message);
+  // A finding about a file rather than an object (load errors).
+  Finding& ReportFile(FileId file, Span span, std::string message);
+  // Adds the other end of a cross-resource finding.
+  static void Relate(Finding& f, const Object& obj, Node at, std::string path, std::string message);
+
+ private:
+  bool Suppressed(const Object& obj) const;
+  const Context& ctx_;
+  std::vector<Finding>& out_;
+  const Rule* rule_ = nullptr;
+  Severity severity_ = Severity::kWarning;
+  Finding discard_;
+};
+
+// Whether the options enable a rule.
+bool RuleEnabled(const Rule& rule, const AnalysisOptions& options);
+Severity EffectiveSeverity(const Rule& rule, const AnalysisOptions& options);
+
+// Runs every enabled rule and returns the findings in report order.
+std::vector<Finding> RunRules(const Context& ctx);
+
+// The ids in `kora.dev/ignore` (comma-separated, or "all").
+bool IgnoreAnnotationCovers(std::string_view value, std::string_view rule);
+
+}  // namespace kora

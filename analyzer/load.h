@@ -1,0 +1,95 @@
+// Reading inputs: paths, directories and stdin into one ObjectSet. Problems
+// with the input are returned as values (LoadProblem), never thrown, and the
+// rest of the input is still read.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "analyzer/document.h"
+#include "analyzer/object.h"
+#include "analyzer/source.h"
+
+namespace kora {
+
+enum class ProblemKind : uint8_t {
+  kParse,          // malformed YAML or JSON
+  kEncoding,       // not UTF-8 (after BOM handling), or not text
+  kUnreadable,     // cannot open or read a path
+  kLimit,          // a documented input limit was hit
+  kInvalidObject,  // a document that is not a Kubernetes object
+  kDuplicateKey,   // a mapping key given twice
+};
+
+struct LoadProblem {
+  ProblemKind kind = ProblemKind::kParse;
+  FileId file = kNoFile;
+  Span span;
+  std::string message;
+  std::string excerpt;  // the offending source line (already redacted), if any
+  Span related;         // e.g. the first of two duplicate keys
+  std::string related_message;
+};
+
+struct LoadOptions {
+  std::string default_namespace = "default";
+  // Limits (documented in docs/limits.md). Hitting one is a finding.
+  uint64_t max_file_size = 256ull << 20;     // bytes per file
+  uint64_t max_alias_nodes = 1'000'000;      // nodes added by alias expansion, per document
+  uint32_t max_depth = 512;                  // nesting depth of YAML/JSON
+  uint64_t max_files = 1'000'000;            // files taken from directory walks
+  unsigned jobs = 1;                         // files parsed in parallel
+};
+
+struct LoadStats {
+  uint64_t files_read = 0;
+  uint64_t bytes_read = 0;
+  uint64_t documents = 0;
+  // Files a directory walk passed over, by reason ("extension", "special", ...).
+  std::map<std::string, uint64_t> skipped;
+};
+
+struct LoadResult {
+  std::unique_ptr<SourceManager> sources = std::make_unique<SourceManager>();
+  std::unique_ptr<ObjectSet> objects = std::make_unique<ObjectSet>();
+  std::vector<LoadProblem> problems;
+  LoadStats stats;
+  // Paths that could not be used at all (missing, or not a file or directory).
+  std::vector<std::string> bad_paths;
+};
+
+class Loader {
+ public:
+  explicit Loader(LoadOptions options = {});
+  ~Loader();
+  // A file, a directory (walked recursively) or "-" for stdin.
+  void AddPath(const std::string& path);
+  // An in-memory input, as if read from a file of that name.
+  void AddBuffer(const std::string& name, std::string content);
+  // Reads everything added, in a deterministic order, and builds the objects.
+  LoadResult Finish();
+
+ private:
+  struct Pending;
+  void Walk(const std::string& dir, int depth);
+  LoadOptions options_;
+  std::vector<Pending> pending_;
+  LoadResult result_;
+  std::vector<std::pair<uint64_t, uint64_t>> seen_dirs_;
+  std::vector<std::pair<uint64_t, uint64_t>> seen_files_;
+};
+
+// Lower-level entry points, used by the loader, tests and fuzzers.
+struct ParsedFile {
+  std::vector<std::unique_ptr<Document>> docs;
+  std::vector<LoadProblem> problems;
+};
+ParsedFile ParseYaml(std::string_view text, FileId file, const LoadOptions& options);
+ParsedFile ParseJson(std::string_view text, FileId file, const LoadOptions& options);
+// Decides YAML vs JSON by content, handles BOMs, UTF-16 and invalid UTF-8.
+ParsedFile ParseBuffer(std::string& text, FileId file, const std::string& name, const LoadOptions& options);
+
+}  // namespace kora

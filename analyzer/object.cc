@@ -1,0 +1,147 @@
+#include "analyzer/object.h"
+
+#include <algorithm>
+#include <functional>
+
+namespace kora {
+
+std::string Object::Ref() const {
+  std::string out(kind);
+  out.push_back('/');
+  if (!ns.empty()) {
+    out.append(ns);
+    out.push_back('/');
+  }
+  out.append(name);
+  return out;
+}
+
+std::string ObjectKey::Ref() const {
+  return ns.empty() ? kind + "/" + name : kind + "/" + ns + "/" + name;
+}
+
+size_t ObjectKeyHash::operator()(const ObjectKey& k) const noexcept {
+  std::hash<std::string> h;
+  size_t v = h(k.kind);
+  v ^= h(k.ns) + 0x9e3779b97f4a7c15ULL + (v << 6) + (v >> 2);
+  v ^= h(k.name) + 0x9e3779b97f4a7c15ULL + (v << 6) + (v >> 2);
+  return v;
+}
+
+ObjectId ObjectSet::Add(Object obj) {
+  obj.id = static_cast<ObjectId>(objects_.size());
+  objects_.push_back(obj);
+  return obj.id;
+}
+
+void ObjectSet::Finish() {
+  by_key_.reserve(objects_.size());
+  std::unordered_map<ObjectId, std::vector<ObjectId>> groups;
+  for (const Object& o : objects_) {
+    ObjectKey key{std::string(o.kind), std::string(o.ns), std::string(o.name)};
+    auto [it, inserted] = by_key_.emplace(key, o.id);
+    if (!inserted && !o.name.empty()) {
+      auto& g = groups[it->second];
+      if (g.empty()) g.push_back(it->second);
+      g.push_back(o.id);
+    }
+    by_kind_[std::string(o.kind)].push_back(o.id);
+    auto& nss = kind_namespaces_[std::string(o.kind)];
+    if (std::find(nss.begin(), nss.end(), o.ns) == nss.end()) nss.emplace_back(o.ns);
+  }
+  for (auto& [first, ids] : groups) duplicates_.push_back(std::move(ids));
+  std::sort(duplicates_.begin(), duplicates_.end());
+}
+
+const Object* ObjectSet::Find(std::string_view kind, std::string_view ns, std::string_view name) const {
+  auto it = by_key_.find(ObjectKey{std::string(kind), std::string(ns), std::string(name)});
+  return it == by_key_.end() ? nullptr : &objects_[it->second];
+}
+
+const std::vector<ObjectId>& ObjectSet::OfKind(std::string_view kind) const {
+  static const std::vector<ObjectId> kEmpty;
+  auto it = by_kind_.find(std::string(kind));
+  return it == by_kind_.end() ? kEmpty : it->second;
+}
+
+bool ObjectSet::HasKindIn(std::string_view kind, std::string_view ns) const {
+  auto it = kind_namespaces_.find(std::string(kind));
+  if (it == kind_namespaces_.end()) return false;
+  if (ns == "*") return true;
+  return std::find(it->second.begin(), it->second.end(), ns) != it->second.end();
+}
+
+size_t ObjectSet::MemoryBytes() const {
+  size_t total = objects_.capacity() * sizeof(Object);
+  for (const auto& d : docs_) total += d->MemoryBytes() + sizeof(Document);
+  return total;
+}
+
+std::string_view ObjectSet::Intern(std::string s) {
+  for (const auto& i : interned_) {
+    if (*i == s) return *i;
+  }
+  interned_.push_back(std::make_unique<std::string>(std::move(s)));
+  return *interned_.back();
+}
+
+std::string_view ApiGroup(std::string_view api_version) {
+  auto slash = api_version.find('/');
+  if (slash == std::string_view::npos) return {};
+  return api_version.substr(0, slash);
+}
+
+bool IsClusterScopedKind(std::string_view kind) {
+  static constexpr std::string_view kCluster[] = {
+      "APIService",
+      "CSIDriver",
+      "CSINode",
+      "CertificateSigningRequest",
+      "ClusterAnalysisTemplate",
+      "ClusterIssuer",
+      "ClusterRole",
+      "ClusterRoleBinding",
+      "ClusterSecretStore",
+      "ClusterExternalSecret",
+      "ClusterWorkflowTemplate",
+      "ComponentStatus",
+      "CustomResourceDefinition",
+      "DeviceClass",
+      "FlowSchema",
+      "IPAddress",
+      "IngressClass",
+      "MutatingAdmissionPolicy",
+      "MutatingAdmissionPolicyBinding",
+      "MutatingWebhookConfiguration",
+      "Namespace",
+      "Node",
+      "PersistentVolume",
+      "PodSecurityPolicy",
+      "PriorityClass",
+      "PriorityLevelConfiguration",
+      "ResourceSlice",
+      "RuntimeClass",
+      "SelfSubjectAccessReview",
+      "SelfSubjectReview",
+      "SelfSubjectRulesReview",
+      "ServiceCIDR",
+      "StorageClass",
+      "StorageVersion",
+      "StorageVersionMigration",
+      "SubjectAccessReview",
+      "TokenReview",
+      "ValidatingAdmissionPolicy",
+      "ValidatingAdmissionPolicyBinding",
+      "ValidatingWebhookConfiguration",
+      "VolumeAttachment",
+      "VolumeAttributesClass",
+  };
+  static const std::vector<std::string_view> sorted = [] {
+    std::vector<std::string_view> v(std::begin(kCluster), std::end(kCluster));
+    std::sort(v.begin(), v.end());
+    return v;
+  }();
+  return std::binary_search(sorted.begin(), sorted.end(), kind);
+}
+
+}  // namespace kora

@@ -1,0 +1,556 @@
+// YAML to kora's document model through yaml-cpp's event API. No yaml-cpp node
+// tree is ever built: events go straight into the compact Document.
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/exceptions.h>
+#include <yaml-cpp/mark.h>
+#include <yaml-cpp/parser.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+#include <istream>
+#include <streambuf>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "analyzer/load.h"
+#include "analyzer/redact.h"
+
+namespace kora {
+namespace {
+
+// An istream over memory we already hold, without copying it.
+class MemBuf : public std::streambuf {
+ public:
+  MemBuf(const char* data, size_t size) {
+    char* p = const_cast<char*>(data);
+    setg(p, p, p + size);
+  }
+};
+
+bool IsBlank(char c) { return c == ' ' || c == '\t'; }
+bool IsBreak(char c) { return c == '\n' || c == '\r'; }
+
+// Where a plain scalar that starts at p ends on its line.
+size_t PlainLineEnd(std::string_view t, size_t p, bool flow) {
+  size_t i = p;
+  size_t n = t.size();
+  while (i < n && !IsBreak(t[i])) {
+    char c = t[i];
+    if (c == '#' && i > p && IsBlank(t[i - 1])) break;
+    if (c == ':' && (i + 1 >= n || IsBlank(t[i + 1]) || IsBreak(t[i + 1]) ||
+                     (flow && (t[i + 1] == ',' || t[i + 1] == ']' || t[i + 1] == '}'))))
+      break;
+    if (flow && (c == ',' || c == ']' || c == '}' || c == '[' || c == '{')) break;
+    ++i;
+  }
+  while (i > p && IsBlank(t[i - 1])) --i;
+  return i;
+}
+
+size_t LineEnd(std::string_view t, size_t p) {
+  while (p < t.size() && t[p] != '\n') ++p;
+  size_t e = p;
+  if (e > 0 && e <= t.size() && e > 0 && t[e - 1] == '\r') --e;
+  return e;
+}
+
+size_t NextLine(std::string_view t, size_t p) {
+  while (p < t.size() && t[p] != '\n') ++p;
+  return p < t.size() ? p + 1 : t.size();
+}
+
+// The end (exclusive byte offset) of the scalar whose token starts at pos.
+// yaml-cpp reports only where a node starts; the end is recovered from the
+// source, using the decoded value to tell how far a multi-line scalar runs.
+size_t ScalarEnd(std::string_view t, size_t pos, std::string_view value, bool flow) {
+  size_t n = t.size();
+  size_t p = pos;
+  // Skip node properties (tags and anchors).
+  while (p < n && (t[p] == '!' || t[p] == '&')) {
+    while (p < n && !IsBlank(t[p]) && !IsBreak(t[p])) ++p;
+    while (p < n && IsBlank(t[p])) ++p;
+  }
+  if (p >= n) return n;
+  char c = t[p];
+  if (c == '"') {
+    for (size_t i = p + 1; i < n; ++i) {
+      if (t[i] == '\\') {
+        ++i;
+      } else if (t[i] == '"') {
+        return i + 1;
+      }
+    }
+    return n;
+  }
+  if (c == '\'') {
+    for (size_t i = p + 1; i < n; ++i) {
+      if (t[i] == '\'') {
+        if (i + 1 < n && t[i + 1] == '\'') {
+          ++i;
+        } else {
+          return i + 1;
+        }
+      }
+    }
+    return n;
+  }
+  if ((c == '|' || c == '>') && !flow) {
+    size_t header_end = PlainLineEnd(t, p, false);
+    if (value.empty()) return header_end;
+    size_t line = NextLine(t, p);
+    size_t indent = std::string_view::npos;
+    size_t last = header_end;
+    while (line < n) {
+      size_t i = line;
+      while (i < n && t[i] == ' ') ++i;
+      size_t le = LineEnd(t, line);
+      bool blank = true;
+      for (size_t k = i; k < le; ++k) {
+        if (!IsBlank(t[k])) {
+          blank = false;
+          break;
+        }
+      }
+      if (!blank) {
+        size_t ind = i - line;
+        if (indent == std::string_view::npos) indent = ind;
+        if (ind < indent) break;
+        if (ind == 0 && le - line >= 3 &&
+            (t.substr(line, 3) == "---" || t.substr(line, 3) == "...")) break;
+        last = le;
+      }
+      line = NextLine(t, line);
+      if (line >= n) break;
+    }
+    return last;
+  }
+  size_t e = PlainLineEnd(t, p, flow);
+  size_t consumed = e - p;
+  size_t guard = 0;
+  size_t q = e;
+  // A plain scalar folded over several lines decodes to its lines joined by
+  // single spaces; keep taking lines until the decoded length is covered.
+  while (consumed < value.size() && q < n && guard++ < value.size() + 1) {
+    q = NextLine(t, q);
+    if (q >= n) break;
+    size_t i = q;
+    while (i < n && IsBlank(t[i])) ++i;
+    size_t le = PlainLineEnd(t, i, flow);
+    if (le == i) {
+      consumed += 1;
+      continue;
+    }
+    consumed += 1 + (le - i);
+    e = le;
+    q = le;
+  }
+  return e;
+}
+
+struct AliasBudgetExceeded {
+  size_t pos;
+};
+struct DepthExceeded {
+  size_t pos;
+};
+
+class Builder : public YAML::EventHandler {
+ public:
+  Builder(std::string_view text, size_t base, const LineTable& lines, FileId file, const LoadOptions& options,
+          std::vector<LoadProblem>& problems)
+      : text_(text), base_(base), lines_(lines), file_(file), options_(options), problems_(problems) {}
+
+  std::unique_ptr<Document> Take() { return std::move(doc_); }
+  bool has_root() const { return doc_ && doc_->root != kNoNode; }
+
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    doc_ = std::make_unique<Document>();
+    doc_->file = file_;
+    stack_.clear();
+    kids_.clear();
+    anchors_.clear();
+    ends_.clear();
+    alias_nodes_ = 0;
+  }
+  void OnDocumentEnd() override {}
+
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    size_t pos = Abs(mark);
+    size_t end = pos;
+    // An explicit null (~, null) has a token; an empty value has none.
+    if (pos < text_.size() && !IsBreak(text_[pos])) {
+      std::string_view rest = text_.substr(pos, 4);
+      if (!rest.empty() && rest[0] == '~') {
+        end = pos + 1;
+      } else if (rest == "null" || rest == "Null" || rest == "NULL") {
+        end = pos + 4;
+      }
+    }
+    if (end == pos) {
+      // Empty value: point at the end of its key instead of the next line.
+      if (!stack_.empty() && stack_.back().is_map && (kids_.size() - stack_.back().kid_start) % 2 == 1) {
+        uint32_t key = kids_.back();
+        pos = end = ends_[key];
+      }
+    }
+    uint32_t id = doc_->AddNull(SpanOf(pos, end));
+    Record(id, end);
+    Attach(id, 1, anchor);
+  }
+
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    size_t pos = Abs(mark);
+    auto it = anchors_.find(anchor);
+    if (it == anchors_.end() || !it->second.complete) {
+      // An alias to an anchor that is still open would make the tree cyclic.
+      LoadProblem p;
+      p.kind = ProblemKind::kParse;
+      p.file = file_;
+      p.span = SpanOf(pos, pos + 1);
+      p.message = "alias refers to an anchor that encloses it (a cycle); replaced by null";
+      problems_.push_back(std::move(p));
+      uint32_t id = doc_->AddNull(SpanOf(pos, pos));
+      Record(id, pos);
+      Attach(id, 1, 0);
+      return;
+    }
+    alias_nodes_ += it->second.weight;
+    if (alias_nodes_ > options_.max_alias_nodes) throw AliasBudgetExceeded{pos};
+    Attach(it->second.node, it->second.weight, 0);
+  }
+
+  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                const std::string& value) override {
+    size_t pos = Abs(mark);
+    bool flow = !stack_.empty() && stack_.back().flow;
+    size_t end = ScalarEnd(text_, pos, value, flow);
+    ScalarTag st = ScalarTag::kString;
+    uint8_t flags = 0;
+    if (tag == "?") {
+      st = ResolvePlainScalar(value);
+    } else if (tag == "!") {
+      flags |= kQuoted;
+    } else if (tag == "tag:yaml.org,2002:str") {
+      st = ScalarTag::kString;
+    } else if (tag == "tag:yaml.org,2002:int") {
+      st = ScalarTag::kInt;
+    } else if (tag == "tag:yaml.org,2002:float") {
+      st = ScalarTag::kFloat;
+    } else if (tag == "tag:yaml.org,2002:bool") {
+      st = ScalarTag::kBool;
+    } else if (tag == "tag:yaml.org,2002:null") {
+      st = ScalarTag::kNull;
+    } else if (tag == "tag:yaml.org,2002:binary") {
+      st = ScalarTag::kBinary;
+    } else {
+      st = ScalarTag::kOther;
+    }
+    uint32_t id = doc_->AddScalar(SpanOf(pos, end), value, st, flags);
+    Record(id, end);
+    Attach(id, 1, anchor);
+  }
+
+  void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value style) override {
+    Open(mark, anchor, false, style == YAML::EmitterStyle::Flow);
+  }
+  void OnSequenceEnd() override { Close(); }
+  void OnMapStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                  YAML::EmitterStyle::value style) override {
+    Open(mark, anchor, true, style == YAML::EmitterStyle::Flow);
+  }
+  void OnMapEnd() override { Close(); }
+
+ private:
+  struct Frame {
+    uint32_t node;
+    size_t kid_start;
+    size_t begin;
+    bool is_map;
+    bool flow;
+    YAML::anchor_t anchor;
+    uint64_t weight;
+  };
+  struct AnchorInfo {
+    uint32_t node;
+    uint64_t weight;
+    bool complete;
+  };
+
+  size_t Abs(const YAML::Mark& m) const {
+    if (m.pos < 0) return base_;
+    return std::min(base_ + static_cast<size_t>(m.pos), text_.size());
+  }
+  Span SpanOf(size_t b, size_t e) const { return Span{lines_.At(b), lines_.At(e)}; }
+  void Record(uint32_t id, size_t end) {
+    if (ends_.size() <= id) ends_.resize(id + 1, 0);
+    ends_[id] = static_cast<uint32_t>(end);
+  }
+
+  void Attach(uint32_t id, uint64_t weight, YAML::anchor_t anchor) {
+    if (anchor) anchors_[anchor] = AnchorInfo{id, weight, true};
+    if (stack_.empty()) {
+      doc_->root = id;
+      return;
+    }
+    kids_.push_back(id);
+    stack_.back().weight += weight;
+  }
+
+  void Open(const YAML::Mark& mark, YAML::anchor_t anchor, bool is_map, bool flow) {
+    if (stack_.size() >= options_.max_depth) throw DepthExceeded{Abs(mark)};
+    size_t pos = Abs(mark);
+    uint8_t flags = flow ? kFlowStyle : 0;
+    uint32_t id = doc_->ReserveContainer(is_map ? NodeType::kMap : NodeType::kSeq, lines_.At(pos), flags);
+    if (anchor) anchors_[anchor] = AnchorInfo{id, 0, false};
+    stack_.push_back(Frame{id, kids_.size(), pos, is_map, flow, anchor, 1});
+  }
+
+  void Close() {
+    Frame f = stack_.back();
+    stack_.pop_back();
+    if (f.is_map) ApplyMergeAndCheckDuplicates(f);
+    size_t count = kids_.size() - f.kid_start;
+    size_t end = f.begin;
+    if (count > 0) end = ends_[kids_.back()];
+    if (f.is_map && count > 0) {
+      // The map ends where its last value ends, whichever entry came last in the text.
+      for (size_t i = f.kid_start; i < kids_.size(); ++i) end = std::max<size_t>(end, ends_[kids_[i]]);
+    }
+    if (f.flow) {
+      // Include the closing bracket.
+      char close = f.is_map ? '}' : ']';
+      size_t i = count > 0 ? end : f.begin;
+      while (i < text_.size() && text_[i] != close) ++i;
+      if (i < text_.size()) end = i + 1;
+    }
+    doc_->FinishContainer(f.node, kids_.data() + f.kid_start, count, lines_.At(end));
+    Record(f.node, end);
+    kids_.resize(f.kid_start);
+    if (f.anchor) anchors_[f.anchor] = AnchorInfo{f.node, f.weight, true};
+    YAML::anchor_t none = 0;
+    if (stack_.empty()) {
+      doc_->root = f.node;
+    } else {
+      kids_.push_back(f.node);
+      stack_.back().weight += f.weight;
+    }
+    (void)none;
+  }
+
+  bool IsMergeKey(uint32_t key) const {
+    const NodeData& d = doc_->data(key);
+    return d.type == NodeType::kScalar && !(d.flags & kQuoted) && doc_->str(key) == "<<";
+  }
+
+  // YAML merge keys (<<), as go-yaml applies them: explicit keys win, and of
+  // several merged maps the earlier one wins. Also reports duplicate keys,
+  // which kubectl rejects.
+  void ApplyMergeAndCheckDuplicates(const Frame& f) {
+    size_t count = kids_.size() - f.kid_start;
+    if (count % 2 == 1) kids_.push_back(doc_->AddNull(SpanOf(f.begin, f.begin)));  // defensive
+    count = kids_.size() - f.kid_start;
+    std::vector<uint32_t> merged_sources;
+    std::vector<uint32_t> explicit_kids;
+    explicit_kids.reserve(count);
+    for (size_t i = f.kid_start; i + 1 < kids_.size(); i += 2) {
+      uint32_t k = kids_[i], v = kids_[i + 1];
+      if (IsMergeKey(k)) {
+        const NodeData& vd = doc_->data(v);
+        if (vd.type == NodeType::kMap) {
+          merged_sources.push_back(v);
+        } else if (vd.type == NodeType::kSeq) {
+          Node seq(doc_.get(), v);
+          for (size_t j = 0; j < seq.Size(); ++j) {
+            if (seq.At(j).IsMap()) merged_sources.push_back(seq.At(j).id());
+          }
+        }
+        continue;
+      }
+      explicit_kids.push_back(k);
+      explicit_kids.push_back(v);
+    }
+    // Duplicate keys among the explicit entries.
+    std::unordered_map<std::string_view, uint32_t> seen;
+    for (size_t i = 0; i < explicit_kids.size(); i += 2) {
+      uint32_t k = explicit_kids[i];
+      if (doc_->data(k).type != NodeType::kScalar) continue;
+      auto [it, inserted] = seen.emplace(doc_->str(k), k);
+      if (!inserted) {
+        LoadProblem p;
+        p.kind = ProblemKind::kDuplicateKey;
+        p.file = file_;
+        Node first(doc_.get(), it->second), second(doc_.get(), k);
+        p.span = second.span();
+        p.related = first.span();
+        p.message = "mapping key \"" + std::string(doc_->str(k)) + "\" is defined twice (first at line " +
+                    std::to_string(first.span().begin.line) + "); kubectl rejects the document";
+        p.related_message = "first definition";
+        problems_.push_back(std::move(p));
+      }
+    }
+    if (merged_sources.empty()) return;
+    for (uint32_t src : merged_sources) {
+      Node m(doc_.get(), src);
+      for (size_t j = 0; j < m.Size(); ++j) {
+        Node k = m.KeyAt(j);
+        if (k.IsScalar() && seen.count(k.Str())) continue;
+        if (k.IsScalar()) seen.emplace(k.Str(), k.id());
+        explicit_kids.push_back(k.id());
+        explicit_kids.push_back(m.ValueAt(j).id());
+      }
+    }
+    kids_.resize(f.kid_start);
+    kids_.insert(kids_.end(), explicit_kids.begin(), explicit_kids.end());
+  }
+
+  std::string_view text_;
+  size_t base_;
+  const LineTable& lines_;
+  FileId file_;
+  const LoadOptions& options_;
+  std::vector<LoadProblem>& problems_;
+  std::unique_ptr<Document> doc_;
+  std::vector<Frame> stack_;
+  std::vector<uint32_t> kids_;
+  std::vector<uint32_t> ends_;
+  std::unordered_map<YAML::anchor_t, AnchorInfo> anchors_;
+  uint64_t alias_nodes_ = 0;
+};
+
+bool IsMarkerLine(std::string_view t, size_t line_start, char ch) {
+  if (line_start + 3 > t.size()) return false;
+  if (t[line_start] != ch || t[line_start + 1] != ch || t[line_start + 2] != ch) return false;
+  if (line_start + 3 == t.size()) return true;
+  char c = t[line_start + 3];
+  return IsBlank(c) || IsBreak(c);
+}
+
+// Whether [b, e) holds only blank lines, comments and directives.
+bool OnlyTrivia(std::string_view t, size_t b, size_t e) {
+  size_t line = b;
+  while (line < e) {
+    size_t i = line;
+    while (i < e && IsBlank(t[i])) ++i;
+    if (i < e && !IsBreak(t[i]) && t[i] != '#' && !(i == line && t[i] == '%')) return false;
+    line = NextLine(t, line);
+  }
+  return true;
+}
+
+struct Chunk {
+  size_t begin, end;
+};
+
+// Splits a stream at document markers so one malformed document does not
+// stop the others from being read. Markers only count at column 0, where the
+// YAML spec makes them document boundaries even inside scalars.
+std::vector<Chunk> SplitDocuments(std::string_view t) {
+  std::vector<Chunk> chunks;
+  size_t start = 0;
+  size_t line = 0;
+  auto flush = [&](size_t end) {
+    if (end > start) chunks.push_back(Chunk{start, end});
+  };
+  while (line < t.size()) {
+    if (IsMarkerLine(t, line, '-')) {
+      // Comments and directives before a marker belong to the next document.
+      if (!OnlyTrivia(t, start, line)) {
+        flush(line);
+        start = line;
+      }
+    } else if (IsMarkerLine(t, line, '.')) {
+      flush(line);
+      start = NextLine(t, line);
+    }
+    line = NextLine(t, line);
+  }
+  flush(t.size());
+  return chunks;
+}
+
+std::string HelmSource(std::string_view t, size_t b, size_t e) {
+  size_t line = b;
+  while (line < e) {
+    size_t i = line;
+    while (i < e && IsBlank(t[i])) ++i;
+    size_t le = LineEnd(t, line);
+    std::string_view l = t.substr(i, le > i ? le - i : 0);
+    if (l.rfind("# Source:", 0) == 0) {
+      std::string_view v = l.substr(9);
+      while (!v.empty() && IsBlank(v.front())) v.remove_prefix(1);
+      while (!v.empty() && IsBlank(v.back())) v.remove_suffix(1);
+      return std::string(v);
+    }
+    if (!l.empty() && l[0] != '#' && !(l.size() >= 3 && l.substr(0, 3) == "---")) break;
+    line = NextLine(t, line);
+  }
+  return {};
+}
+
+}  // namespace
+
+ParsedFile ParseYaml(std::string_view text, FileId file, const LoadOptions& options) {
+  ParsedFile out;
+  LineTable lines(text);
+  for (const Chunk& c : SplitDocuments(text)) {
+    if (OnlyTrivia(text, c.begin, c.end)) continue;
+    std::string helm = HelmSource(text, c.begin, c.end);
+    MemBuf buf(text.data() + c.begin, c.end - c.begin);
+    std::istream in(&buf);
+    Builder builder(text, c.begin, lines, file, options, out.problems);
+    auto fail = [&](size_t pos, std::string msg, ProblemKind kind) {
+      LoadProblem p;
+      p.kind = kind;
+      p.file = file;
+      Mark m = lines.At(pos);
+      p.span = Span{m, m};
+      p.message = std::move(msg);
+      p.excerpt = RedactLine(lines.Line(m.line), text.substr(c.begin, c.end - c.begin));
+      out.problems.push_back(std::move(p));
+    };
+    try {
+      YAML::Parser parser(in);
+      while (parser.HandleNextDocument(builder)) {
+        if (builder.has_root()) {
+          auto doc = builder.Take();
+          doc->helm_source = helm;
+          Node root = doc->Root();
+          doc->doc_span = Span{lines.At(c.begin), root.span().end};
+          if (!root.IsNull()) {
+            doc->Shrink();
+            out.docs.push_back(std::move(doc));
+          }
+        }
+      }
+    } catch (const YAML::Exception& e) {
+      size_t pos = c.begin;
+      if (e.mark.pos >= 0) pos = std::min(c.begin + static_cast<size_t>(e.mark.pos), text.size());
+      // Errors noticed at the end of a document (an unclosed bracket or
+      // quote) point at its last character rather than at the next document.
+      if (pos >= c.end) {
+        size_t last = c.end;
+        while (last > c.begin && std::isspace(static_cast<unsigned char>(text[last - 1]))) --last;
+        pos = last > c.begin ? last - 1 : c.begin;
+      }
+      std::string msg = e.msg;
+      fail(pos, "YAML syntax error: " + msg, ProblemKind::kParse);
+    } catch (const AliasBudgetExceeded& e) {
+      fail(e.pos,
+           "YAML aliases expand to more than " + std::to_string(options.max_alias_nodes) +
+               " nodes in this document (an alias bomb?); document skipped (limit: --max-alias-nodes)",
+           ProblemKind::kLimit);
+    } catch (const DepthExceeded& e) {
+      fail(e.pos,
+           "YAML nesting deeper than " + std::to_string(options.max_depth) +
+               " levels; document skipped (limit: --max-depth)",
+           ProblemKind::kLimit);
+    } catch (const std::exception& e) {
+      fail(c.begin, std::string("YAML could not be read: ") + e.what(), ProblemKind::kParse);
+    }
+  }
+  return out;
+}
+
+}  // namespace kora

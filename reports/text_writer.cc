@@ -1,0 +1,186 @@
+// The text report: diagnoses first, then findings grouped by object, each as
+// `file:line:col severity rule-id message` with its fix; a summary last.
+#include <fmt/format.h>
+
+#include <map>
+#include <sstream>
+
+#include "reports/writer.h"
+
+namespace kora {
+namespace {
+
+// Input bytes that could drive the terminal (escape sequences, carriage
+// returns, C1 controls) are shown escaped, never sent raw.
+std::string TermSafe(std::string_view s, bool keep_newlines = true) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if ((c == '\n' && keep_newlines) || c == '\t') {
+      out.push_back(static_cast<char>(c));
+    } else if (c < 0x20 || c == 0x7f) {
+      out += fmt::format("\\x{:02x}", c);
+    } else if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
+               static_cast<unsigned char>(s[i + 1]) <= 0x9F) {
+      out += fmt::format("\\u{:04x}", static_cast<unsigned char>(s[i + 1]));  // C1 control (e.g. CSI)
+      ++i;
+    } else {
+      out.push_back(static_cast<char>(c));
+    }
+  }
+  return out;
+}
+
+class TextWriter : public Writer {
+ public:
+  explicit TextWriter(const WriterOptions& o) : opt_(o) {}
+
+  void Write(const ReportInput& in, std::ostream& out) override {
+    const ObjectSet& objects = *in.load.objects;
+    const SourceManager& sources = *in.load.sources;
+    // Diagnoses first, as short chains.
+    bool any_diag = false;
+    for (const Finding& f : in.findings) {
+      if (!f.IsDiagnosis()) continue;
+      if (!any_diag) out << Bold("Root causes") << "\n\n";
+      any_diag = true;
+      WriteDiagnosis(f, objects, sources, out);
+    }
+    // Then findings grouped by object (or by file for file-level problems),
+    // groups in order of their first finding.
+    std::vector<std::string> order;
+    std::map<std::string, std::vector<const Finding*>> groups;
+    for (const Finding& f : in.findings) {
+      if (f.IsDiagnosis()) continue;
+      std::string key = GroupTitle(f, objects, sources);
+      auto [it, inserted] = groups.try_emplace(key);
+      if (inserted) order.push_back(key);
+      it->second.push_back(&f);
+    }
+    if (any_diag && !order.empty()) out << Bold("Findings") << "\n\n";
+    for (const std::string& key : order) {
+      out << Bold(TermSafe(key, false)) << "\n";
+      for (const Finding* f : groups[key]) WriteFinding(*f, sources, out);
+      out << "\n";
+    }
+    WriteSummary(in, out);
+  }
+
+ private:
+  std::string Paint(std::string_view code, std::string_view s) const {
+    if (!opt_.color) return std::string(s);
+    return fmt::format("\x1b[{}m{}\x1b[0m", code, s);
+  }
+  std::string Bold(std::string_view s) const { return Paint("1", s); }
+  std::string SeverityText(Severity s) const {
+    switch (s) {
+      case Severity::kError:
+        return Paint("1;31", "error");
+      case Severity::kWarning:
+        return Paint("1;33", "warning");
+      case Severity::kNote:
+        return Paint("1;36", "note");
+    }
+    return "note";
+  }
+
+  static std::string Position(const Location& loc, const SourceManager& sources) {
+    if (loc.file == kNoFile) return "<input>";
+    std::string p = sources.file(loc.file).path;
+    if (loc.span.begin.line) p += fmt::format(":{}:{}", loc.span.begin.line, loc.span.begin.col);
+    return p;
+  }
+
+  static std::string GroupTitle(const Finding& f, const ObjectSet& objects, const SourceManager& sources) {
+    if (f.loc.object == kNoObject) return f.loc.file == kNoFile ? "<input>" : sources.file(f.loc.file).path;
+    const Object& o = objects[f.loc.object];
+    std::string t = o.Ref() + "  (" + sources.file(o.file).path;
+    if (!o.helm_source().empty()) t += ", template " + std::string(o.helm_source());
+    return t + ")";
+  }
+
+  void WriteIndented(std::string_view label, std::string_view text, std::ostream& out) const {
+    std::string safe = TermSafe(text);
+    std::istringstream lines(safe);
+    std::string line;
+    bool first = true;
+    while (std::getline(lines, line)) {
+      if (first) {
+        out << "    " << label << line << "\n";
+        first = false;
+      } else {
+        out << "    " << std::string(label.size(), ' ') << line << "\n";
+      }
+    }
+  }
+
+  void WriteFinding(const Finding& f, const SourceManager& sources, std::ostream& out) const {
+    out << "  " << TermSafe(Position(f.loc, sources), false) << " " << SeverityText(f.severity) << " "
+        << Paint("2", f.rule) << " " << TermSafe(f.message) << "\n";
+    if (!f.excerpt.empty() && f.loc.span.begin.line) {
+      std::string num = std::to_string(f.loc.span.begin.line);
+      out << "    " << num << " | " << TermSafe(f.excerpt, false) << "\n";
+      out << "    " << std::string(num.size(), ' ') << " | "
+          << Paint("1;32", CaretLine(TermSafe(f.excerpt, false), f.loc.span.begin.col)) << "\n";
+    }
+    for (const RelatedLocation& r : f.related) {
+      WriteIndented("see: ", Position(r.loc, sources) + " " + r.message, out);
+    }
+    std::string_view fix = f.fix;
+    if (fix.empty()) {
+      if (const Rule* rule = FindRule(f.rule)) fix = rule->info().fix;
+    }
+    if (!fix.empty()) WriteIndented("fix: ", fix, out);
+  }
+
+  void WriteDiagnosis(const Finding& f, const ObjectSet& objects, const SourceManager& sources,
+                      std::ostream& out) const {
+    out << SeverityText(f.severity) << " " << Paint("2", f.rule) << " " << Bold(TermSafe(f.message)) << "\n";
+    if (!f.symptom.empty()) WriteIndented("symptom: ", f.symptom, out);
+    for (size_t i = 0; i < f.chain.size(); ++i) {
+      const ChainStep& s = f.chain[i];
+      std::string where = Position(s.loc, sources);
+      WriteIndented(i == 0 ? "chain:   " : "         ", fmt::format("{}. {} ({})", i + 1, s.message, where), out);
+      for (const std::string& e : s.evidence) WriteIndented("            ", "- " + e, out);
+    }
+    if (!f.affected.empty()) {
+      std::string list;
+      for (size_t i = 0; i < f.affected.size(); ++i) list += (i ? ", " : "") + f.affected[i];
+      WriteIndented("affects: ", list, out);
+    }
+    for (const Hypothesis& h : f.hypotheses) {
+      WriteIndented(h.confirmed ? "confirmed: " : "ruled out: ", h.text + (h.evidence.empty() ? "" : " — " + h.evidence),
+                    out);
+    }
+    if (!f.fix.empty()) WriteIndented("fix: ", f.fix, out);
+    if (!f.verify.empty()) WriteIndented("verify: ", f.verify, out);
+    out << "\n";
+  }
+
+  void WriteSummary(const ReportInput& in, std::ostream& out) const {
+    SeverityCounts c = CountSeverities(in.findings);
+    const LoadStats& s = in.load.stats;
+    uint64_t skipped = 0;
+    std::string reasons;
+    for (const auto& [reason, n] : s.skipped) {
+      skipped += n;
+      reasons += (reasons.empty() ? "" : ", ") + fmt::format("{} {}", n, reason);
+    }
+    std::string line = fmt::format("{} {}, {} {}, {} {} in {} object{} from {} file{}", c.error,
+                                    c.error == 1 ? "error" : "errors", c.warning,
+                                    c.warning == 1 ? "warning" : "warnings", c.note, c.note == 1 ? "note" : "notes",
+                                    in.load.objects->size(), in.load.objects->size() == 1 ? "" : "s", s.files_read,
+                                    s.files_read == 1 ? "" : "s");
+    if (skipped) line += fmt::format(" ({} skipped: {})", skipped, reasons);
+    out << Bold(line) << "\n";
+  }
+
+  WriterOptions opt_;
+};
+
+}  // namespace
+
+std::unique_ptr<Writer> MakeTextWriter(const WriterOptions& options) { return std::make_unique<TextWriter>(options); }
+
+}  // namespace kora

@@ -1,0 +1,45 @@
+// Report writers: text, JSON (and later SARIF, HTML) behind one interface.
+#pragma once
+
+#include <memory>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analyzer/engine.h"
+#include "analyzer/finding.h"
+#include "analyzer/load.h"
+
+namespace kora {
+
+struct ReportInput {
+  const LoadResult& load;
+  const std::vector<Finding>& findings;
+  const AnalysisOptions& options;
+};
+
+struct WriterOptions {
+  bool color = false;
+  std::string source_root;  // URIs and paths are made relative to it
+  unsigned width = 100;     // text wrapping
+};
+
+class Writer {
+ public:
+  virtual ~Writer() = default;
+  virtual void Write(const ReportInput& in, std::ostream& out) = 0;
+};
+
+std::unique_ptr<Writer> MakeWriter(std::string_view format, const WriterOptions& options);
+// The formats MakeWriter knows, for the CLI's help.
+const std::vector<std::string>& WriterFormats();
+
+// Counts of findings by severity.
+struct SeverityCounts {
+  size_t error = 0, warning = 0, note = 0;
+  size_t total() const { return error + warning + note; }
+};
+SeverityCounts CountSeverities(const std::vector<Finding>& findings);
+
+}  // namespace kora

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs kora's build (and optionally test) dependencies from Debian 12
+# packages. Idempotent: runs apt-get only when something is missing.
+# Usage: scripts/deps.sh [build|test]
+set -euo pipefail
+what=${1:-build}
+packages=(g++ cmake make pkg-config ccache
+  libyaml-cpp-dev libsimdjson-dev libre2-dev libcli11-dev libfmt-dev libboost-graph-dev
+  libgtest-dev libgmock-dev libbenchmark-dev)
+if [ "$what" = test ]; then
+  packages+=(python3 python3-jsonschema)
+fi
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "deps.sh: missing packages: ${missing[*]} (run as root to install them)" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi

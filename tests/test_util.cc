@@ -1,0 +1,102 @@
+#include "tests/test_util.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace kora::test {
+
+std::string SourceDir() {
+  const char* env = std::getenv("KORA_SOURCE_DIR");
+  return env && *env ? env : KORA_SOURCE_DIR;
+}
+
+std::string CorpusDir() {
+  const char* env = std::getenv("KORA_CORPUS");
+  if (env && *env) return env;
+  return (std::filesystem::path(SourceDir()) / ".." / "shared" / "corpus").lexically_normal().string();
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+LoadResult LoadText(const std::string& text, const std::string& name, LoadOptions options) {
+  Loader loader(std::move(options));
+  loader.AddBuffer(name, text);
+  return loader.Finish();
+}
+
+AnalysisOptions AllRulesOptions() {
+  AnalysisOptions o;
+  o.profile = Profile::kAll;
+  return o;
+}
+
+static Analysis Run(LoadResult load, AnalysisOptions options) {
+  Analysis a{std::move(load), std::move(options), {}};
+  Context ctx(a.load, a.options);
+  a.findings = RunRules(ctx);
+  return a;
+}
+
+Analysis Analyze(const std::vector<std::string>& paths, AnalysisOptions options, LoadOptions load_options) {
+  Loader loader(std::move(load_options));
+  for (const auto& p : paths) loader.AddPath(p);
+  return Run(loader.Finish(), std::move(options));
+}
+
+Analysis AnalyzeText(const std::string& text, AnalysisOptions options, const std::string& name) {
+  return Run(LoadText(text, name), std::move(options));
+}
+
+std::vector<const Finding*> Of(const Analysis& a, std::string_view rule) {
+  std::vector<const Finding*> out;
+  for (const Finding& f : a.findings) {
+    if (f.rule == rule) out.push_back(&f);
+  }
+  return out;
+}
+
+static std::string Quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'') {
+      out += "'\\''";
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out + "'";
+}
+
+CommandResult RunKora(const std::vector<std::string>& args, const std::string& stdin_text, const std::string& env) {
+  namespace fs = std::filesystem;
+  static int counter = 0;
+  fs::path dir = fs::temp_directory_path() / ("kora-test-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::string base = (dir / std::to_string(counter++)).string();
+  {
+    std::ofstream in(base + ".in", std::ios::binary);
+    in << stdin_text;
+  }
+  std::string cmd = env + " " + Quote(KORA_BINARY);
+  for (const auto& a : args) cmd += " " + Quote(a);
+  cmd += " <" + Quote(base + ".in") + " >" + Quote(base + ".out") + " 2>" + Quote(base + ".err");
+  int status = std::system(cmd.c_str());
+  CommandResult r;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = ReadFile(base + ".out");
+  r.err = ReadFile(base + ".err");
+  return r;
+}
+
+}  // namespace kora::test

@@ -1,0 +1,44 @@
+// Shared helpers for the test suite.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "analyzer/engine.h"
+#include "analyzer/load.h"
+
+namespace kora::test {
+
+std::string SourceDir();
+// ../shared/corpus beside the project (KORA_CORPUS overrides).
+std::string CorpusDir();
+std::string ReadFile(const std::string& path);
+
+// Loads in-memory YAML/JSON as one file and returns the result.
+LoadResult LoadText(const std::string& text, const std::string& name = "input.yaml", LoadOptions options = {});
+
+AnalysisOptions AllRulesOptions();
+
+struct Analysis {
+  LoadResult load;
+  AnalysisOptions options;
+  std::vector<Finding> findings;
+};
+// Loads paths and runs every rule (profile "all" unless options say otherwise).
+Analysis Analyze(const std::vector<std::string>& paths, AnalysisOptions options = AllRulesOptions(),
+                 LoadOptions load_options = {});
+Analysis AnalyzeText(const std::string& text, AnalysisOptions options = AllRulesOptions(),
+                     const std::string& name = "input.yaml");
+// Findings of one rule.
+std::vector<const Finding*> Of(const Analysis& a, std::string_view rule);
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+// Runs the kora binary with arguments (shell-quoted here), stdin from a string.
+CommandResult RunKora(const std::vector<std::string>& args, const std::string& stdin_text = "",
+                      const std::string& env = "");
+
+}  // namespace kora::test
