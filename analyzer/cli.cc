@@ -76,7 +76,7 @@ int RunAnalyze(const AnalyzeArgs& a) {
     std::cerr << "kora: nothing could be read" << (a.paths.empty() ? " from standard input" : "") << "\n";
     return kExitUsage;
   }
-  if (load.objects->size() == 0 && load.problems.empty()) {
+  if (load.stats.documents == 0 && load.problems.empty()) {
     std::cerr << "kora: no Kubernetes objects in the input (" << load.stats.files_read << " file"
               << (load.stats.files_read == 1 ? "" : "s") << " read)\n";
     return kExitUsage;

@@ -24,7 +24,12 @@ bool IsJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r
 // Finds the first place where text stops being valid JSON. simdjson reports
 // some errors (an unclosed string, a stray character) without a position; this
 // small scanner runs only on that error path to point at the exact byte.
-size_t LocateJsonError(std::string_view t, size_t start, size_t max_depth) {
+struct JsonScan {
+  size_t pos;      // where the grammar broke, or where the first complete value ends
+  bool complete;   // a whole value was read without error
+};
+
+JsonScan LocateJsonError(std::string_view t, size_t start, size_t max_depth) {
   size_t i = start;
   size_t n = t.size();
   auto ws = [&] {
@@ -40,13 +45,14 @@ size_t LocateJsonError(std::string_view t, size_t start, size_t max_depth) {
     if (state == kValue) {
       if (c == '{' || c == '[') {
         stack.push_back(c);
-        if (stack.size() > max_depth) return i;
+        if (stack.size() > max_depth) return {i, false};
         ++i;
         ws();
         if (i < n && ((c == '{' && t[i] == '}') || (c == '[' && t[i] == ']'))) {
           stack.pop_back();
           ++i;
           state = kAfterValue;
+          if (stack.empty()) return {i, true};
         } else {
           state = c == '{' ? kKey : kValue;
         }
@@ -56,12 +62,13 @@ size_t LocateJsonError(std::string_view t, size_t start, size_t max_depth) {
         ++i;
         while (i < n && t[i] != '"') {
           if (t[i] == '\\') ++i;
-          if (i < n && static_cast<unsigned char>(t[i]) < 0x20) return i;
+          if (i < n && static_cast<unsigned char>(t[i]) < 0x20) return {i, false};
           ++i;
         }
-        if (i >= n) return n;
+        if (i >= n) return {n, false};
         ++i;
         state = kAfterValue;
+        if (stack.empty()) return {i, true};
         continue;
       }
       if (c == '-' || (c >= '0' && c <= '9')) {
@@ -70,6 +77,7 @@ size_t LocateJsonError(std::string_view t, size_t start, size_t max_depth) {
                          t[i] == 'E' || t[i] == '+' || t[i] == '-'))
           ++i;
         state = kAfterValue;
+        if (stack.empty()) return {i, true};
         continue;
       }
       for (std::string_view lit : {std::string_view("true"), std::string_view("false"), std::string_view("null")}) {
@@ -79,29 +87,32 @@ size_t LocateJsonError(std::string_view t, size_t start, size_t max_depth) {
           break;
         }
       }
-      if (state == kAfterValue) continue;
-      return i;
+      if (state == kAfterValue) {
+        if (stack.empty()) return {i, true};
+        continue;
+      }
+      return {i, false};
     }
     if (state == kKey) {
-      if (c != '"') return i;
+      if (c != '"') return {i, false};
       ++i;
       while (i < n && t[i] != '"') {
         if (t[i] == '\\') ++i;
         ++i;
       }
-      if (i >= n) return n;
+      if (i >= n) return {n, false};
       ++i;
       state = kColon;
       continue;
     }
     if (state == kColon) {
-      if (c != ':') return i;
+      if (c != ':') return {i, false};
       ++i;
       state = kValue;
       continue;
     }
     // kAfterValue
-    if (stack.empty()) return i;  // trailing content
+    if (stack.empty()) return {i, true};
     if (c == ',') {
       ++i;
       state = stack.back() == '{' ? kKey : kValue;
@@ -110,12 +121,12 @@ size_t LocateJsonError(std::string_view t, size_t start, size_t max_depth) {
     if ((c == '}' && stack.back() == '{') || (c == ']' && stack.back() == '[')) {
       stack.pop_back();
       ++i;
-      if (stack.empty()) return i < n ? i : n;
+      if (stack.empty()) return {i, true};
       continue;
     }
-    return i;
+    return {i, false};
   }
-  return n;
+  return {n, false};
 }
 
 class JsonBuilder {
@@ -315,20 +326,21 @@ ParsedFile ParseJson(std::string_view text, FileId file, const LoadOptions& opti
       report(e.pos, e.message, e.kind);
       return;
     }
-    size_t at = LocateJsonError(text, from, options.max_depth + 1);
+    JsonScan scan = LocateJsonError(text, from, options.max_depth + 1);
+    size_t at = e.pos;
     std::string msg = "JSON syntax error: " + e.message;
-    if (at >= text.size()) {
+    if (!scan.complete && scan.pos >= text.size()) {
       msg = "JSON syntax error: unexpected end of input (unclosed string, object or array)";
-      at = text.empty() ? 0 : text.size();
-    } else if (at <= e.pos || e.pos <= from) {
+      at = text.size();
+    } else if (!scan.complete) {
+      at = scan.pos;
       char c = text[at];
       std::string shown = (c >= 0x20 && c < 0x7f) ? std::string("'") + c + "'" : "control character";
       msg = "JSON syntax error: unexpected " + shown + " (" + e.message + ")";
-    } else {
-      at = e.pos;
     }
     report(at, msg, ProblemKind::kParse);
   };
+  size_t root_end = 0;
   auto build = [&](auto& d, size_t from) -> bool {
     auto doc = std::make_unique<Document>();
     doc->file = file;
@@ -338,6 +350,7 @@ ParsedFile ParseJson(std::string_view text, FileId file, const LoadOptions& opti
       auto err = d.get_value().get(root);
       if (err) throw JsonError{from, simdjson::error_message(err)};
       doc->root = b.Value(root, 1);
+      root_end = b.last_end();
       for (auto [first, second] : b.duplicates_) {
         LoadProblem p;
         p.kind = ProblemKind::kDuplicateKey;
@@ -369,10 +382,7 @@ ParsedFile ParseJson(std::string_view text, FileId file, const LoadOptions& opti
     return out;
   }
   if (!build(d, start)) return out;
-  // Past the root value, simdjson either is at the end or points at whatever follows.
-  const char* loc = nullptr;
-  size_t trailing = text.size();
-  if (!d.current_location().get(loc) && loc) trailing = static_cast<size_t>(loc - padded.data());
+  size_t trailing = root_end;
   while (trailing < text.size() && IsJsonSpace(text[trailing])) ++trailing;
   if (trailing >= text.size()) return out;
   if (text[trailing] != '{' && text[trailing] != '[') {

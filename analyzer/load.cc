@@ -147,24 +147,30 @@ ParsedFile ParseBuffer(std::string& text, FileId file, const std::string& name, 
     return out;
   }
   if (!simdjson::validate_utf8(text.data(), text.size())) {
+    // Each invalid byte becomes U+FFFD: one code point for one byte, so
+    // every line and column stays where the user sees it.
     size_t first = std::string::npos;
     size_t count = 0;
+    std::string fixed;
+    fixed.reserve(text.size() + 16);
     for (size_t i = 0; i < text.size();) {
       size_t len = Utf8SequenceLength(text, i);
       if (len == 0) {
-        if (first == std::string::npos) first = i;
+        if (first == std::string::npos) first = fixed.size();
         ++count;
-        text[i] = '?';
+        fixed += "\xEF\xBF\xBD";
         ++i;
       } else {
+        fixed.append(text, i, len);
         i += len;
       }
     }
+    text = std::move(fixed);
     LineTable lines(text);
     Mark m = lines.At(first);
     AddProblem(out.problems, ProblemKind::kEncoding, file, m,
                "not valid UTF-8 (" + std::to_string(count) +
-                   " invalid byte(s), each read as '?'); Kubernetes requires UTF-8",
+                   " invalid byte(s), each read as U+FFFD); Kubernetes requires UTF-8",
                std::string(lines.Line(m.line)));
   }
   size_t first = text.find_first_not_of(" \t\r\n");
@@ -490,7 +496,10 @@ LoadResult Loader::Finish() {
         Node meta = n["metadata"];
         obj.name = meta["name"].Str();
         obj.uid = meta["uid"].Str();
-        if (obj.name.empty() && meta["generateName"].Str().empty()) {
+        // Lists, reviews and status objects are never stored, so have no name.
+        bool nameless_kind = (kind.size() >= 4 && kind.substr(kind.size() - 4) == "List") ||
+                             (kind.size() >= 6 && kind.substr(kind.size() - 6) == "Review") || kind == "Status";
+        if (obj.name.empty() && meta["generateName"].Str().empty() && !nameless_kind) {
           invalid(meta ? meta : n, std::string(kind) + " has no metadata.name");
         }
         bool cluster = IsClusterScopedKind(kind) || cluster_kinds.count(std::string(kind));
