@@ -30,6 +30,8 @@ struct AnalyzeArgs {
   uint64_t max_alias_nodes = 1'000'000;
   uint32_t max_depth = 512;
   unsigned jobs = 0;
+  bool complete = false;
+  std::vector<std::string> assume;
 };
 
 bool WantColor(const std::string& mode, bool to_file) {
@@ -42,6 +44,59 @@ bool WantColor(const std::string& mode, bool to_file) {
   return ::isatty(STDOUT_FILENO) == 1;
 }
 
+// Parses --assume Kind/namespace/name (or Kind/name for cluster-scoped kinds).
+bool ParseAssume(const std::vector<std::string>& items, std::vector<ObjectKey>& out) {
+  for (const std::string& item : items) {
+    size_t a = item.find('/');
+    size_t b = item.find('/', a == std::string::npos ? a : a + 1);
+    if (a == std::string::npos || a == 0) {
+      std::cerr << "kora: --assume wants Kind/namespace/name or Kind/name, got '" << item << "'\n";
+      return false;
+    }
+    ObjectKey key;
+    key.kind = item.substr(0, a);
+    if (b == std::string::npos) {
+      key.name = item.substr(a + 1);
+    } else {
+      key.ns = item.substr(a + 1, b - a - 1);
+      key.name = item.substr(b + 1);
+    }
+    out.push_back(std::move(key));
+  }
+  return true;
+}
+
+int RunGraph(const AnalyzeArgs& a) {
+  LoadOptions lo;
+  lo.default_namespace = a.ns;
+  lo.jobs = std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
+  AnalysisOptions ao;
+  ao.complete = a.complete;
+  if (!ParseAssume(a.assume, ao.assume)) return kExitUsage;
+  Loader loader(lo);
+  if (a.paths.empty()) loader.AddPath("-");
+  for (const std::string& p : a.paths) loader.AddPath(p);
+  LoadResult load = loader.Finish();
+  for (const std::string& bad : load.bad_paths) std::cerr << "kora: cannot read " << bad << "\n";
+  if (load.stats.files_read == 0) return kExitUsage;
+  Context ctx(load, ao);
+  std::ofstream file;
+  if (!a.output.empty()) {
+    file.open(a.output, std::ios::binary | std::ios::trunc);
+    if (!file) {
+      std::cerr << "kora: cannot write " << a.output << "\n";
+      return kExitUsage;
+    }
+  }
+  std::ostream& out = a.output.empty() ? std::cout : file;
+  if (a.format == "json") {
+    ctx.graph().WriteJson(out, ctx.sources());
+  } else {
+    ctx.graph().WriteDot(out, ctx.sources());
+  }
+  return kExitOk;
+}
+
 int RunAnalyze(const AnalyzeArgs& a) {
   LoadOptions lo;
   lo.default_namespace = a.ns;
@@ -51,6 +106,8 @@ int RunAnalyze(const AnalyzeArgs& a) {
   lo.jobs = a.jobs ? a.jobs : std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
   AnalysisOptions ao;
   ao.profile = *ParseProfile(a.profile);
+  ao.complete = a.complete;
+  if (!ParseAssume(a.assume, ao.assume)) return kExitUsage;
   for (const std::string& id : a.enable) ao.enable.insert(id);
   for (const std::string& id : a.disable) ao.disable.insert(id);
   for (const auto* list : {&a.enable, &a.disable}) {
@@ -179,6 +236,20 @@ int RunCli(int argc, char** argv) {
   analyze->add_option("--max-alias-nodes", a.max_alias_nodes, "Most nodes YAML aliases may add to one document");
   analyze->add_option("--max-depth", a.max_depth, "Deepest YAML/JSON nesting accepted");
   analyze->add_option("-j,--jobs", a.jobs, "Files parsed in parallel (0: automatic)");
+  analyze->add_flag("--complete", a.complete,
+                    "The input is a whole cluster or namespace dump: a reference to an object not in it is missing");
+  analyze->add_option("--assume", a.assume,
+                      "An object that exists outside the input (repeatable): Kind/namespace/name or Kind/name");
+
+  AnalyzeArgs g;
+  g.format = "dot";
+  CLI::App* graph = app.add_subcommand("graph", "Print the resource graph of the inputs (DOT or JSON)");
+  graph->add_option("paths", g.paths, "Files, directories (walked recursively) or - for stdin");
+  graph->add_option("-f,--format", g.format, "Output format")->check(CLI::IsMember({"dot", "json"}));
+  graph->add_option("-o,--output", g.output, "Write the graph to this file instead of stdout");
+  graph->add_option("-n,--namespace", g.ns, "Namespace for namespaced objects that name none");
+  graph->add_flag("--complete", g.complete, "The input is a whole cluster or namespace dump");
+  graph->add_option("--assume", g.assume, "An object that exists outside the input: Kind/namespace/name");
 
   std::string rules_format = "text";
   CLI::App* rules = app.add_subcommand("rules", "List every rule: id, severity, profiles, title");
@@ -200,6 +271,7 @@ int RunCli(int argc, char** argv) {
   }
   if (*analyze) return RunAnalyze(a);
   if (*rules) return RunRulesCommand(rules_format);
+  if (*graph) return RunGraph(g);
   if (*explain) return RunExplain(explain_id);
   return kExitUsage;
 }

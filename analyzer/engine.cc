@@ -39,17 +39,18 @@ Context::Context(const LoadResult& load, const AnalysisOptions& options)
     : load_(load), options_(options), templates_(CollectPodTemplates(*load.objects)) {
   // A live copy of an object whose manifest is also in the input is linted
   // through the manifest, where the fix goes.
-  std::vector<bool> shadowed(objects().size(), false);
+  shadowed_.assign(objects().size(), false);
   for (const auto& group : objects().Duplicates()) {
     bool any_authored = false;
     for (ObjectId id : group) any_authored |= !objects()[id].live();
     if (!any_authored) continue;
-    for (ObjectId id : group) shadowed[id] = objects()[id].live();
+    for (ObjectId id : group) shadowed_[id] = objects()[id].live();
   }
   for (const PodTemplate& t : templates_) {
-    if (shadowed[t.object] || ControllerOf(objects()[t.object])) continue;
+    if (shadowed_[t.object] || ControllerOf(objects()[t.object])) continue;
     authored_.push_back(&t);
   }
+  graph_ = std::make_unique<Graph>(objects(), templates_, options_);
 }
 
 const Object* Context::ControllerOf(const Object& obj) const {
@@ -118,6 +119,20 @@ Finding& Reporter::Report(const PodTemplate& t, const ContainerRef& c, Node at, 
   return f;
 }
 
+Finding& Reporter::ReportAt(const Object& obj, const Location& loc, std::string message) {
+  if (Suppressed(obj)) {
+    discard_ = Finding{};
+    return discard_;
+  }
+  Finding f;
+  f.rule = rule_->info().id;
+  f.severity = severity_;
+  f.loc = loc;
+  f.message = std::move(message);
+  out_.push_back(std::move(f));
+  return out_.back();
+}
+
 Finding& Reporter::ReportFile(FileId file, Span span, std::string message) {
   Finding f;
   f.rule = rule_->info().id;
@@ -128,6 +143,12 @@ Finding& Reporter::ReportFile(FileId file, Span span, std::string message) {
   out_.push_back(std::move(f));
   return out_.back();
 }
+
+void Reporter::RelateAt(Finding& f, const Location& loc, std::string message) {
+  f.related.push_back(RelatedLocation{loc, std::move(message)});
+}
+
+bool Reporter::Discarded(const Finding& f) const { return &f == &discard_; }
 
 void Reporter::Relate(Finding& f, const Object& obj, Node at, std::string path, std::string message) {
   RelatedLocation r;
@@ -155,9 +176,15 @@ std::vector<Finding> RunRules(const Context& ctx) {
   std::vector<Finding> findings;
   Reporter reporter(ctx, findings);
   for (const auto& rule : AllRules()) {
-    if (!RuleEnabled(*rule, ctx.options())) continue;
+    if (!RuleEnabled(*rule, ctx.options()) || rule->NeedsFindings()) continue;
     reporter.set_rule(rule.get(), EffectiveSeverity(*rule, ctx.options()));
     rule->Check(ctx, reporter);
+  }
+  std::vector<Finding> first_pass = findings;
+  for (const auto& rule : AllRules()) {
+    if (!RuleEnabled(*rule, ctx.options()) || !rule->NeedsFindings()) continue;
+    reporter.set_rule(rule.get(), EffectiveSeverity(*rule, ctx.options()));
+    rule->CheckFindings(ctx, first_pass, reporter);
   }
   SortFindings(findings, ctx.sources());
   return findings;

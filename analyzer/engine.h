@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "analyzer/finding.h"
+#include "analyzer/graph.h"
 #include "analyzer/load.h"
 #include "analyzer/rule.h"
 #include "analyzer/workload.h"
@@ -37,6 +38,10 @@ class Context {
   const std::vector<const PodTemplate*>& authored_templates() const { return authored_; }
   // The controller named by obj's ownerReferences, if it is in the input.
   const Object* ControllerOf(const Object& obj) const;
+  const Graph& graph() const { return *graph_; }
+  // A live copy of an object whose authored manifest is also in the input:
+  // configuration rules check the manifest, where the fix goes.
+  bool Shadowed(ObjectId id) const { return shadowed_[id]; }
   const AnalysisOptions& options() const { return options_; }
 
  private:
@@ -44,6 +49,8 @@ class Context {
   const AnalysisOptions& options_;
   std::vector<PodTemplate> templates_;
   std::vector<const PodTemplate*> authored_;
+  std::unique_ptr<Graph> graph_;
+  std::vector<bool> shadowed_;
 };
 
 class Reporter {
@@ -58,10 +65,15 @@ class Reporter {
   // The same, for a container of a pod template.
   Finding& Report(const PodTemplate& t, const ContainerRef& c, Node at, std::string_view field,
                   std::string message);
+  // A finding at a location already computed (a graph reference's field).
+  Finding& ReportAt(const Object& obj, const Location& loc, std::string message);
+  // Whether Report returned the placeholder for a suppressed finding.
+  bool Discarded(const Finding& f) const;
   // A finding about a file rather than an object (load errors).
   Finding& ReportFile(FileId file, Span span, std::string message);
   // Adds the other end of a cross-resource finding.
   static void Relate(Finding& f, const Object& obj, Node at, std::string path, std::string message);
+  static void RelateAt(Finding& f, const Location& loc, std::string message);
 
  private:
   bool Suppressed(const Object& obj) const;

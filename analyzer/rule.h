@@ -40,6 +40,10 @@ class Rule {
   virtual ~Rule() = default;
   virtual const RuleInfo& info() const = 0;
   virtual void Check(const Context& ctx, Reporter& out) const = 0;
+  // Rules that summarise other rules' findings (an Argo CD Application whose
+  // objects have errors) run in a second pass and see the first pass's findings.
+  virtual bool NeedsFindings() const { return false; }
+  virtual void CheckFindings(const Context& ctx, const std::vector<Finding>& findings, Reporter& out) const {}
 };
 
 // The registry: every rule, sorted by id. Defined in rules/registry.cc, the

@@ -2,6 +2,7 @@
 // matchExpressions (In, NotIn, Exists, DoesNotExist).
 #pragma once
 
+#include <algorithm>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,6 +33,14 @@ class LabelSelector {
   const std::vector<Requirement>& requirements() const { return reqs_; }
 
   bool Matches(Node labels) const;
+  // A copy without the requirements on keys for which drop(key) is true.
+  template <typename Pred>
+  LabelSelector Without(Pred drop) const {
+    LabelSelector s = *this;
+    s.reqs_.erase(std::remove_if(s.reqs_.begin(), s.reqs_.end(), [&](const Requirement& r) { return drop(r.key); }),
+                  s.reqs_.end());
+    return s;
+  }
   // "app=web,tier in (a,b)" as kubectl prints selectors.
   std::string ToString() const;
 

@@ -7,14 +7,41 @@
 
 namespace kora {
 
+std::unique_ptr<Rule> MakeApplicationResourceError();
+std::unique_ptr<Rule> MakeConfigKeyMissing();
+std::unique_ptr<Rule> MakeConfigMapMissing();
 std::unique_ptr<Rule> MakeContainerResourcesMissing();
 std::unique_ptr<Rule> MakeDuplicateKey();
 std::unique_ptr<Rule> MakeDuplicateObject();
+std::unique_ptr<Rule> MakeHpaTargetMissing();
+std::unique_ptr<Rule> MakeHpaTargetSetsReplicas();
 std::unique_ptr<Rule> MakeImageLatestTag();
 std::unique_ptr<Rule> MakeImagePullPolicyNever();
+std::unique_ptr<Rule> MakeImagePullSecretMissing();
+std::unique_ptr<Rule> MakeImagePullSecretRegistryMismatch();
+std::unique_ptr<Rule> MakeIngressBackendPortMissing();
+std::unique_ptr<Rule> MakeIngressBackendServiceMissing();
+std::unique_ptr<Rule> MakeIngressClassMissing();
+std::unique_ptr<Rule> MakeIngressTlsSecretMissing();
 std::unique_ptr<Rule> MakeInvalidObject();
 std::unique_ptr<Rule> MakeLoadError();
+std::unique_ptr<Rule> MakeNetworkPolicySelectsNothing();
+std::unique_ptr<Rule> MakePdbSelectsNothing();
+std::unique_ptr<Rule> MakePvcMissing();
 std::unique_ptr<Rule> MakeReadinessProbeMissing();
+std::unique_ptr<Rule> MakeRolloutAnalysisTemplateMissing();
+std::unique_ptr<Rule> MakeRolloutCanaryStableSameService();
+std::unique_ptr<Rule> MakeRolloutIngressMissing();
+std::unique_ptr<Rule> MakeRolloutServiceMissing();
+std::unique_ptr<Rule> MakeRolloutServiceSelectorMismatch();
+std::unique_ptr<Rule> MakeSecretMissing();
+std::unique_ptr<Rule> MakeServiceAccountMissing();
+std::unique_ptr<Rule> MakeServiceSelectsMultipleWorkloads();
+std::unique_ptr<Rule> MakeServiceSelectsNothing();
+std::unique_ptr<Rule> MakeServiceTargetPortMismatch();
+std::unique_ptr<Rule> MakeStatefulSetServiceMissing();
+std::unique_ptr<Rule> MakeStatefulSetServiceNotHeadless();
+std::unique_ptr<Rule> MakeStorageClassMissing();
 std::unique_ptr<Rule> MakeWorkloadSelectorMismatch();
 
 }  // namespace kora
