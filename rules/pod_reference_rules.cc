@@ -278,14 +278,15 @@ class ConfigKeyMissing : public Rule {
                          : (root["data"][r->key] || root["stringData"][r->key]);
         if (has) continue;
         std::string keys;
-        for (const char* field : is_cm ? std::initializer_list<const char*>{"data", "binaryData"}
-                                       : std::initializer_list<const char*>{"data", "stringData"}) {
+        const char* fields[] = {"data", is_cm ? "binaryData" : "stringData"};
+        for (const char* field : fields) {
           for (auto [k, v] : root[field].Entries()) keys += (keys.empty() ? "" : ", ") + std::string(k.Str());
         }
         Finding& f = out.ReportAt(o, r->at,
                                   Who(*r) + " reads key \"" + r->key + "\" of " + target->Ref() +
                                       ", which has no such key (keys: " + (keys.empty() ? "none" : keys) +
-                                      "): the container fails with CreateContainerConfigError");
+                                      (IsVolume(*r) ? "): the volume fails to mount (FailedMount)"
+                                                    : "): the container fails with CreateContainerConfigError"));
         if (out.Discarded(f)) continue;
         f.container = r->container;
         Node data = root["data"] ? root["data"] : root;
