@@ -64,6 +64,14 @@ const Object* Context::ControllerOf(const Object& obj) const {
   return nullptr;
 }
 
+const std::vector<std::string>& AnalysisOptions::Param(std::string_view rule, std::string_view name) const {
+  static const std::vector<std::string> kNone;
+  auto r = params.find(rule);
+  if (r == params.end()) return kNone;
+  auto p = r->second.find(std::string(name));
+  return p == r->second.end() ? kNone : p->second;
+}
+
 bool IgnoreAnnotationCovers(std::string_view value, std::string_view rule) {
   size_t i = 0;
   while (i <= value.size()) {

@@ -22,6 +22,20 @@ struct AnalysisOptions {
   std::map<std::string, Severity, std::less<>> severity;  // per-rule severity overrides
   bool complete = false;  // the input is a whole cluster or namespace dump
   std::vector<ObjectKey> assume;  // objects assumed to exist outside the input
+  // Target Kubernetes minor version ("1.31"); empty means the newest kora knows.
+  std::string kube_version;
+  // Pod Security Standards level to check when no Namespace label says
+  // (--pss baseline|restricted); empty for none.
+  std::string pss_level;
+  // Rule parameters from .kora.yaml, by rule id then parameter name, e.g.
+  // params["image-registry-not-allowed"]["allowed"] = {"ghcr.io/acme"}.
+  std::map<std::string, std::map<std::string, std::vector<std::string>>, std::less<>> params;
+  // Evidence: the "now" durations are measured from (RFC 3339); empty means
+  // the newest timestamp in the evidence.
+  std::string now;
+
+  // A rule's parameter values (empty if unset).
+  const std::vector<std::string>& Param(std::string_view rule, std::string_view name) const;
 };
 
 class Context {
