@@ -130,6 +130,11 @@ int RunAnalyze(const AnalyzeArgs& a) {
   LoadResult load = loader.Finish();
   for (const std::string& bad : load.bad_paths) std::cerr << "kora: cannot read " << bad << "\n";
   if (load.stats.files_read == 0) {
+    // Say why: a limit or an unreadable file is the reason the user needs.
+    for (const LoadProblem& p : load.problems) {
+      if (p.kind == ProblemKind::kUnreadable && !load.bad_paths.empty()) continue;
+      std::cerr << "kora: " << load.sources->file(p.file).path << ": " << p.message << "\n";
+    }
     std::cerr << "kora: nothing could be read" << (a.paths.empty() ? " from standard input" : "") << "\n";
     return kExitUsage;
   }
@@ -228,8 +233,11 @@ int RunCli(int argc, char** argv) {
   analyze->add_option("-n,--namespace", a.ns, "Namespace for namespaced objects that name none");
   analyze->add_option("--profile", a.profile, "Rule profile")
       ->check(CLI::IsMember({"default", "security", "strict", "all"}));
-  analyze->add_option("--enable", a.enable, "Enable a rule by id (repeatable; 'all' for every rule)");
-  analyze->add_option("--disable", a.disable, "Disable a rule by id (repeatable)");
+  // One id per occurrence, so paths after the option stay paths.
+  analyze->add_option("--enable", a.enable, "Enable a rule by id (repeatable; 'all' for every rule)")
+      ->expected(1)->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  analyze->add_option("--disable", a.disable, "Disable a rule by id (repeatable; 'all' for every rule)")
+      ->expected(1)->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   analyze->add_option("--color", a.color, "Colour: auto (terminal only, honours NO_COLOR), always, never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
   analyze->add_option("--max-file-size", a.max_file_size, "Largest input file in bytes (larger ones are a finding)");
@@ -239,7 +247,8 @@ int RunCli(int argc, char** argv) {
   analyze->add_flag("--complete", a.complete,
                     "The input is a whole cluster or namespace dump: a reference to an object not in it is missing");
   analyze->add_option("--assume", a.assume,
-                      "An object that exists outside the input (repeatable): Kind/namespace/name or Kind/name");
+                      "An object that exists outside the input (repeatable): Kind/namespace/name or Kind/name")
+      ->expected(1)->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
 
   AnalyzeArgs g;
   g.format = "dot";
@@ -249,7 +258,8 @@ int RunCli(int argc, char** argv) {
   graph->add_option("-o,--output", g.output, "Write the graph to this file instead of stdout");
   graph->add_option("-n,--namespace", g.ns, "Namespace for namespaced objects that name none");
   graph->add_flag("--complete", g.complete, "The input is a whole cluster or namespace dump");
-  graph->add_option("--assume", g.assume, "An object that exists outside the input: Kind/namespace/name");
+  graph->add_option("--assume", g.assume, "An object that exists outside the input: Kind/namespace/name")
+      ->expected(1)->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
 
   std::string rules_format = "text";
   CLI::App* rules = app.add_subcommand("rules", "List every rule: id, severity, profiles, title");

@@ -95,11 +95,12 @@ Node Node::ValueAt(size_t i) const {
 Node Node::Get(std::string_view key) const {
   if (!IsMap()) return Node();
   const NodeData& n = doc_->data(id_);
-  for (uint32_t i = 0; i + 1 < n.b; i += 2) {
-    uint32_t k = doc_->kid(n.a + i);
+  // Of duplicate keys the last one wins, as in the API server.
+  for (uint32_t i = n.b & ~1u; i >= 2; i -= 2) {
+    uint32_t k = doc_->kid(n.a + i - 2);
     const NodeData& kd = doc_->data(k);
     if (kd.type == NodeType::kScalar && doc_->str(k) == key) {
-      return Node(doc_, doc_->kid(n.a + i + 1), k);
+      return Node(doc_, doc_->kid(n.a + i - 1), k);
     }
   }
   return Node();

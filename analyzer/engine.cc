@@ -170,7 +170,7 @@ void Reporter::Relate(Finding& f, const Object& obj, Node at, std::string path, 
 
 bool RuleEnabled(const Rule& rule, const AnalysisOptions& options) {
   std::string_view id = rule.info().id;
-  if (options.disable.count(id)) return false;
+  if (options.disable.count(id) || (options.disable.count("all") && !options.enable.count(id))) return false;
   if (options.enable.count(id) || options.enable.count("all")) return true;
   return rule.info().profile <= options.profile;
 }

@@ -359,7 +359,7 @@ ParsedFile ParseJson(std::string_view text, FileId file, const LoadOptions& opti
         p.span = s.span();
         p.related = f.span();
         p.message = "object key \"" + std::string(s.Str()) + "\" is defined twice (first at line " +
-                    std::to_string(f.span().begin.line) + "); the API server keeps only the last";
+                    std::to_string(f.span().begin.line) + "); only the last takes effect";
         p.related_message = "first definition";
         out.problems.push_back(std::move(p));
       }

@@ -20,7 +20,7 @@ class Context;
 enum class Profile : uint8_t { kDefault = 0, kSecurity = 1, kStrict = 2, kAll = 3 };
 std::string_view ProfileName(Profile p);
 std::optional<Profile> ParseProfile(std::string_view s);
-// "default, security, strict, all" for a rule first enabled by p.
+// "default,security,strict,all" for a rule first enabled by p.
 std::string ProfilesIncluding(Profile p);
 
 struct RuleInfo {

@@ -385,7 +385,7 @@ class Builder : public YAML::EventHandler {
         p.span = second.span();
         p.related = first.span();
         p.message = "mapping key \"" + std::string(doc_->str(k)) + "\" is defined twice (first at line " +
-                    std::to_string(first.span().begin.line) + "); kubectl rejects the document";
+                    std::to_string(first.span().begin.line) + "); only one value can take effect";
         p.related_message = "first definition";
         problems_.push_back(std::move(p));
       }

@@ -29,8 +29,9 @@ class ContainerResourcesMissing : public Rule {
         .category = "reliability",
         .help = "Without cpu and memory requests the scheduler places the pod blind and the pod is the first "
                 "evicted under pressure (QoS BestEffort). Without a memory limit one leaking container can take "
-                "the node's memory from every other pod. A cpu limit is not required: it throttles bursts and is "
-                "a matter of policy (see the strict profile's checks).",
+                "the node's memory from every other pod. A request left out but with a limit set defaults to the "
+                "limit, so it counts as set. A cpu limit is not required: it throttles bursts and is a matter of "
+                "policy.",
         .fix = "Set resources on the container, sized from observed usage, e.g.\n"
                "resources:\n  requests:\n    cpu: 100m\n    memory: 128Mi\n  limits:\n    memory: 256Mi",
     };
@@ -42,9 +43,14 @@ class ContainerResourcesMissing : public Rule {
         if (c.kind == ContainerKind::kEphemeral) continue;  // the API forbids resources there
         Node res = c.node["resources"];
         std::vector<std::string> missing;
-        if (!res["requests"]["cpu"]) missing.push_back("cpu request");
-        if (!res["requests"]["memory"]) missing.push_back("memory request");
-        if (!res["limits"]["memory"]) missing.push_back("memory limit");
+        // The API server defaults a missing request to the limit.
+        auto set = [&](const char* group, const char* resource) {
+          Node v = res[group][resource];
+          return v && !v.IsNull();
+        };
+        if (!set("requests", "cpu") && !set("limits", "cpu")) missing.push_back("cpu request");
+        if (!set("requests", "memory") && !set("limits", "memory")) missing.push_back("memory request");
+        if (!set("limits", "memory")) missing.push_back("memory limit");
         if (missing.empty()) continue;
         std::string list;
         for (size_t i = 0; i < missing.size(); ++i) {

@@ -23,13 +23,23 @@ class DuplicateObject : public Rule {
   void Check(const Context& ctx, Reporter& out) const override {
     const ObjectSet& objects = ctx.objects();
     for (const auto& group : objects.Duplicates()) {
-      const Object& first = objects[group[0]];
-      for (size_t i = 1; i < group.size(); ++i) {
-        const Object& dup = objects[group[i]];
-        // A live object (it has a uid or resourceVersion) next to its manifest,
-        // or the same object in two overlapping dumps, is one object seen
-        // twice, not a conflict. Only two authored definitions clash.
-        if (dup.live() || first.live()) continue;
+      // A live object (it has a uid or resourceVersion) next to its manifest,
+      // or the same object in two overlapping dumps, is one object seen
+      // twice, not a conflict. Only authored definitions clash, and only
+      // within one API group (extensions is an old alias of the newer groups).
+      std::vector<const Object*> authored;
+      for (ObjectId id : group) {
+        if (!objects[id].live()) authored.push_back(&objects[id]);
+      }
+      for (size_t i = 1; i < authored.size(); ++i) {
+        const Object& dup = *authored[i];
+        const Object* first_ptr = nullptr;
+        for (size_t j = 0; j < i && !first_ptr; ++j) {
+          std::string_view a = authored[j]->group, b = dup.group;
+          if (a == b || a == "extensions" || b == "extensions") first_ptr = authored[j];
+        }
+        if (!first_ptr) continue;
+        const Object& first = *first_ptr;
         const SourceFile& ff = ctx.sources().file(first.file);
         Node name = dup.Metadata()["name"];
         Finding& f = out.Report(dup, name, "metadata.name",

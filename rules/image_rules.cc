@@ -52,8 +52,9 @@ class ImagePullPolicyNever : public Rule {
         .category = "images",
         .help = "With `imagePullPolicy: Never` the kubelet never pulls: the image must already be on every node "
                 "the pod can land on. That holds on minikube or kind after `image load`, but on a managed cloud "
-                "cluster (AKS, EKS, GKE) new nodes start empty and the pod fails with `ErrImageNeverPull`, shown "
-                "as ImagePullBackOff. Manifests written for a local cluster often carry it into production.",
+                "cluster (AKS, EKS, GKE) new nodes start empty and the container waits with reason `ErrImageNeverPull` "
+                "(event: `Container image \"...\" is not present with pull policy of Never`). Manifests written for a "
+                "local cluster often carry it into production.",
         .fix = "Push the image to a registry the cluster can reach and use `imagePullPolicy: IfNotPresent` (or "
                "remove the field), with an imagePullSecret if the registry is private.",
     };

@@ -73,9 +73,10 @@ class DuplicateKey : public Rule {
         .title = "Mapping key defined twice",
         .severity = Severity::kError,
         .category = "input",
-        .help = "A YAML mapping or JSON object lists the same key twice. kubectl rejects such YAML "
-                "(`key \"x\" already set in map`); for JSON the API server silently keeps the last value, "
-                "so one of the two settings is lost.",
+        .help = "A YAML mapping or JSON object lists the same key twice. Depending on the tool, the document "
+                "is rejected (kustomize, strict YAML decoders: `key \"x\" already set in map`) or the last value "
+                "silently wins (kubectl apply, the API server without strict field validation), so one of the two "
+                "settings is lost either way. kora analyses the last value, as the API server would keep it.",
         .fix = "Delete one of the two entries, keeping the value you mean.",
     };
     return i;

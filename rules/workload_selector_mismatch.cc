@@ -13,10 +13,10 @@ class WorkloadSelectorMismatch : public Rule {
         .title = "Workload selector does not match its pod template labels",
         .severity = Severity::kError,
         .category = "correctness",
-        .help = "A Deployment, StatefulSet, DaemonSet, ReplicaSet or Argo Rollout must select the pods its own "
-                "template creates. The API server rejects the object (`selector does not match template "
-                "labels`); a ReplicationController or a manual Job selector that misses would create pods "
-                "forever without ever counting them.",
+        .help = "A Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController or Job with a manual "
+                "selector must select the pods its own template creates: the API server rejects the object "
+                "(`selector does not match template labels`). An Argo Rollout is a custom resource, so the API "
+                "server accepts it, but the Rollouts controller marks it InvalidSpec and rolls nothing out.",
         .fix = "Make spec.selector.matchLabels a subset of spec.template.metadata.labels, e.g. both "
                "`app: <name>`. Note that a Deployment's selector is immutable: changing it means recreating "
                "the Deployment.",
@@ -44,9 +44,11 @@ class WorkloadSelectorMismatch : public Rule {
         continue;
       }
       if (sel.Matches(t->Labels())) continue;
+      std::string consequence = obj.kind == "Rollout" ? "the Argo Rollouts controller marks this Rollout InvalidSpec"
+                                                      : "the API server rejects this " + std::string(obj.kind);
       Finding& f = out.Report(obj, sel_node, "spec.selector",
-                              "spec.selector (" + sel.ToString() + ") does not match the pod template labels; the "
-                              "API server rejects this " + std::string(obj.kind));
+                              "spec.selector (" + sel.ToString() + ") does not match the pod template labels; " +
+                                  consequence);
       Node labels = t->Labels();
       Reporter::Relate(f, obj, labels ? labels : t->metadata, t->meta_path + ".labels", "pod template labels");
     }

@@ -84,6 +84,16 @@ TEST(Cli, RulesExplainAndGraph) {
   EXPECT_NE(json.out.find("\"edges\""), std::string::npos);
 }
 
+TEST(Cli, RuleOptionsTakeOneIdSoPathsStayPaths) {
+  std::string fixture = SourceDir() + "/fixtures/rules/image-latest-tag.yaml";
+  CommandResult r = RunKora({"analyze", "--disable", "image-latest-tag", "--disable", "readiness-probe-missing", fixture});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.find("image-latest-tag "), std::string::npos);
+  CommandResult none = RunKora({"analyze", "--disable", "all", "--enable", "image-latest-tag", fixture});
+  EXPECT_NE(none.out.find("image-latest-tag "), std::string::npos);
+  EXPECT_EQ(none.out.find("container-resources-missing "), std::string::npos);
+}
+
 TEST(Cli, OutputFileAndNamespace) {
   std::string out = testing::TempDir() + "/kora-out.json";
   CommandResult r = RunKora({"analyze", "-f", "json", "-o", out, "-n", "team", "-"},
