@@ -51,6 +51,7 @@ Context::Context(const LoadResult& load, const AnalysisOptions& options)
     authored_.push_back(&t);
   }
   graph_ = std::make_unique<Graph>(objects(), templates_, options_);
+  evidence_ = std::make_unique<Evidence>(objects(), *graph_, options_.now);
 }
 
 const Object* Context::ControllerOf(const Object& obj) const {

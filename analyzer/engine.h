@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "analyzer/evidence.h"
 #include "analyzer/finding.h"
 #include "analyzer/graph.h"
 #include "analyzer/load.h"
@@ -53,6 +54,7 @@ class Context {
   // The controller named by obj's ownerReferences, if it is in the input.
   const Object* ControllerOf(const Object& obj) const;
   const Graph& graph() const { return *graph_; }
+  const Evidence& evidence() const { return *evidence_; }
   // A live copy of an object whose authored manifest is also in the input:
   // configuration rules check the manifest, where the fix goes.
   bool Shadowed(ObjectId id) const { return shadowed_[id]; }
@@ -64,6 +66,7 @@ class Context {
   std::vector<PodTemplate> templates_;
   std::vector<const PodTemplate*> authored_;
   std::unique_ptr<Graph> graph_;
+  std::unique_ptr<Evidence> evidence_;
   std::vector<bool> shadowed_;
 };
 

@@ -53,6 +53,7 @@ struct Finding {
   std::string excerpt;    // the source line, for load errors (already redacted)
   std::vector<RelatedLocation> related;
   // Diagnoses (root-cause findings) also carry:
+  std::string cause;    // a stable key for the kind of root cause, e.g. "pull-secret-missing"
   std::string symptom;
   std::vector<ChainStep> chain;
   std::vector<Hypothesis> hypotheses;

@@ -16,6 +16,31 @@ std::string Object::Ref() const {
   return out;
 }
 
+namespace {
+// Whether a subtree has any non-empty scalar; iterative, to stay safe on deep input.
+bool HasContent(Node root) {
+  std::vector<Node> stack{root};
+  size_t budget = 4096;
+  while (!stack.empty() && budget-- > 0) {
+    Node n = stack.back();
+    stack.pop_back();
+    if (n.IsScalar()) {
+      if (!n.Str().empty()) return true;
+    } else if (n.IsMap()) {
+      for (size_t i = 0; i < n.Size(); ++i) stack.push_back(n.ValueAt(i));
+    } else if (n.IsSeq()) {
+      for (size_t i = 0; i < n.Size(); ++i) stack.push_back(n.At(i));
+    }
+  }
+  return false;
+}
+}  // namespace
+
+bool Object::HasStatus() const {
+  Node s = Status();
+  return s.IsMap() && s.Size() > 0 && HasContent(s);
+}
+
 std::string ObjectKey::Ref() const {
   return ns.empty() ? kind + "/" + name : kind + "/" + ns + "/" + name;
 }
@@ -51,6 +76,15 @@ void ObjectSet::Finish() {
   }
   for (auto& [first, ids] : groups) duplicates_.push_back(std::move(ids));
   std::sort(duplicates_.begin(), duplicates_.end());
+  for (size_t g = 0; g < duplicates_.size(); ++g) {
+    for (ObjectId id : duplicates_[g]) duplicate_group_[id] = g;
+  }
+}
+
+std::vector<ObjectId> ObjectSet::SameIdentity(ObjectId id) const {
+  auto it = duplicate_group_.find(id);
+  if (it == duplicate_group_.end()) return {id};
+  return duplicates_[it->second];
 }
 
 const Object* ObjectSet::Find(std::string_view kind, std::string_view ns, std::string_view name) const {

@@ -45,8 +45,13 @@ struct Object {
   // template: it carries server-set metadata.
   bool live() const {
     Node m = Metadata();
-    return !uid.empty() || m["resourceVersion"] || m["creationTimestamp"];
+    return !uid.empty() || m["resourceVersion"] || m["creationTimestamp"] || m["annotations"]["kora.dev/source"] ||
+           HasStatus();
   }
+  // A status with some content (manifests at most carry empty stubs).
+  bool HasStatus() const;
+  // Built from pasted kubectl text rather than read as YAML/JSON.
+  bool from_text() const { return static_cast<bool>(Annotations()["kora.dev/source"]); }
   // "Kind/namespace/name" or "Kind/name" for cluster-scoped objects.
   std::string Ref() const;
 };
@@ -88,6 +93,9 @@ class ObjectSet {
   bool HasKindIn(std::string_view kind, std::string_view ns) const;
   // Groups of objects sharing one identity, each with two or more members.
   const std::vector<std::vector<ObjectId>>& Duplicates() const { return duplicates_; }
+  // Every object sharing id's identity (itself included), e.g. a manifest and
+  // its live copy; a one-element list for unique objects.
+  std::vector<ObjectId> SameIdentity(ObjectId id) const;
   size_t MemoryBytes() const;
   // Keeps a string alive as long as the set, for identity fields that do not
   // come from a document (a defaulted namespace, a kind inferred from a path).
@@ -101,6 +109,7 @@ class ObjectSet {
   std::unordered_map<std::string, std::vector<ObjectId>> by_kind_;
   std::unordered_map<std::string, std::vector<std::string>> kind_namespaces_;
   std::vector<std::vector<ObjectId>> duplicates_;
+  std::unordered_map<ObjectId, size_t> duplicate_group_;
 };
 
 // Whether a built-in (or commonly installed) kind is cluster-scoped.

@@ -104,6 +104,7 @@ class JsonWriter : public Writer {
     j.EndArray();
     if (f.IsDiagnosis()) {
       j.Key("diagnosis").BeginObject();
+      j.Field("cause", f.cause);
       j.Field("symptom", f.symptom);
       j.Key("chain").BeginArray();
       for (const ChainStep& s : f.chain) {

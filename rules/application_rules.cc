@@ -34,7 +34,8 @@ class ApplicationResourceError : public Rule {
     // Errors by the top controller of the object they are on.
     std::map<ObjectId, std::vector<const Finding*>> errors_by_root;
     for (const Finding& f : findings) {
-      if (f.severity != Severity::kError || f.loc.object == kNoObject) continue;
+      // Diagnoses are explained by application-degraded, with their chains.
+      if (f.severity != Severity::kError || f.loc.object == kNoObject || f.IsDiagnosis()) continue;
       errors_by_root[g.Root(f.loc.object)].push_back(&f);
     }
     if (errors_by_root.empty()) return;

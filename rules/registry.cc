@@ -10,6 +10,7 @@ namespace kora {
 const std::vector<std::unique_ptr<Rule>>& AllRules() {
   static const std::vector<std::unique_ptr<Rule>> rules = [] {
     std::vector<std::unique_ptr<Rule>> r;
+    r.push_back(MakeApplicationDegraded());
     r.push_back(MakeApplicationResourceError());
     r.push_back(MakeConfigKeyMissing());
     r.push_back(MakeConfigMapMissing());
@@ -19,6 +20,7 @@ const std::vector<std::unique_ptr<Rule>>& AllRules() {
     r.push_back(MakeHpaTargetMissing());
     r.push_back(MakeHpaTargetSetsReplicas());
     r.push_back(MakeImageLatestTag());
+    r.push_back(MakeImagePullFailure());
     r.push_back(MakeImagePullPolicyNever());
     r.push_back(MakeImagePullSecretMissing());
     r.push_back(MakeImagePullSecretRegistryMismatch());

@@ -7,6 +7,7 @@
 
 namespace kora {
 
+std::unique_ptr<Rule> MakeApplicationDegraded();
 std::unique_ptr<Rule> MakeApplicationResourceError();
 std::unique_ptr<Rule> MakeConfigKeyMissing();
 std::unique_ptr<Rule> MakeConfigMapMissing();
@@ -16,6 +17,7 @@ std::unique_ptr<Rule> MakeDuplicateObject();
 std::unique_ptr<Rule> MakeHpaTargetMissing();
 std::unique_ptr<Rule> MakeHpaTargetSetsReplicas();
 std::unique_ptr<Rule> MakeImageLatestTag();
+std::unique_ptr<Rule> MakeImagePullFailure();
 std::unique_ptr<Rule> MakeImagePullPolicyNever();
 std::unique_ptr<Rule> MakeImagePullSecretMissing();
 std::unique_ptr<Rule> MakeImagePullSecretRegistryMismatch();

@@ -1,0 +1,230 @@
+#include "analyzer/diagnosis.h"
+
+#include <algorithm>
+#include <set>
+
+namespace kora {
+
+std::string Quote(std::string_view s) { return "\"" + std::string(s) + "\""; }
+
+std::string ContainerName(const ContainerProblem& p) {
+  if (p.container.empty()) return p.init ? "an init container" : "a container";
+  return (p.init ? "init container " : "container ") + Quote(p.container);
+}
+
+std::vector<ContainerProblem> ContainerProblems(const Context& ctx) {
+  std::vector<ContainerProblem> out;
+  std::set<std::string> seen;  // a pod both dumped and pasted counts once
+  auto collect = [&](const Object& pod, bool text_only) {
+    Node status = pod.Status();
+    for (bool init : {true, false}) {
+      const char* list = init ? "initContainerStatuses" : "containerStatuses";
+      size_t i = 0;
+      for (Node cs : status[list].Items()) {
+        ContainerProblem p;
+        p.pod = &pod;
+        p.init = init;
+        p.container = std::string(cs["name"].Str());
+        p.status = cs;
+        p.path = std::string("status.") + list + "[" + (p.container.empty() ? std::to_string(i) : p.container) + "]";
+        ++i;
+        p.restarts = cs["restartCount"].Int().value_or(0);
+        Node last = cs["lastState"]["terminated"];
+        p.last_reason = std::string(last["reason"].Str());
+        p.last_exit_code = last["exitCode"].Int().value_or(-1);
+        Node waiting = cs["state"]["waiting"];
+        Node terminated = cs["state"]["terminated"];
+        if (waiting) {
+          p.state = "waiting";
+          p.reason = std::string(waiting["reason"].Str());
+          p.message = std::string(waiting["message"].Str());
+          if (p.reason.empty() || p.reason == "PodInitializing" || p.reason == "ContainerCreating") continue;
+        } else if (terminated) {
+          p.state = "terminated";
+          p.reason = std::string(terminated["reason"].Str());
+          p.message = std::string(terminated["message"].Str());
+          int64_t code = terminated["exitCode"].Int().value_or(p.reason == "Completed" ? 0 : -1);
+          if (code == 0 || p.reason == "Completed") continue;
+          if (p.last_exit_code < 0) p.last_exit_code = code;
+          if (p.last_reason.empty()) p.last_reason = p.reason;
+        } else if (cs["state"]["running"] && p.restarts > 0 && (last || cs["ready"].Bool() == false)) {
+          // Running now, but it has been restarting: a crash loop between restarts.
+          p.state = "running";
+          p.reason = "Restarting";
+        } else {
+          continue;
+        }
+        std::string key = pod.Ref() + "|" + (init ? "i" : "c") + "|" + p.container;
+        if (!seen.insert(key).second) continue;
+        (void)text_only;
+        out.push_back(std::move(p));
+      }
+    }
+  };
+  // Dumped pods first, so their richer status wins over a pasted row.
+  for (bool text : {false, true}) {
+    for (ObjectId id : ctx.objects().OfKind("Pod")) {
+      const Object& pod = ctx.objects()[id];
+      if (!pod.live() || pod.from_text() != text) continue;
+      collect(pod, text);
+    }
+  }
+  return out;
+}
+
+const Object& WorkloadOf(const Context& ctx, const Object& pod) {
+  ObjectId root = ctx.graph().Root(pod.id);
+  if (root != pod.id) return ctx.objects()[root];
+  if (const Object* owner = OwnerByName(ctx.objects(), pod.kind, pod.ns, pod.name)) {
+    return ctx.objects()[ctx.graph().Root(owner->id)];
+  }
+  return pod;
+}
+
+ContainerSpec SpecOf(const Context& ctx, const ContainerProblem& p) {
+  ContainerSpec out;
+  auto find_in = [&](const Object& obj) -> bool {
+    const PodTemplate* t = ctx.graph().TemplateOf(obj.id);
+    if (!t) return false;
+    const ContainerRef* only = nullptr;
+    size_t same_kind = 0;
+    for (const ContainerRef& c : t->containers) {
+      bool is_init = c.kind == ContainerKind::kInit;
+      if (is_init != p.init) continue;
+      ++same_kind;
+      only = &c;
+      if (!p.container.empty() && c.name == p.container) {
+        out = ContainerSpec{&obj, t, &c};
+        return true;
+      }
+    }
+    if (p.container.empty() && same_kind == 1) {
+      out = ContainerSpec{&obj, t, only};
+      return true;
+    }
+    return false;
+  };
+  // The authored manifest is where a fix goes; then the workload; then the pod itself.
+  const Object& workload = WorkloadOf(ctx, *p.pod);
+  for (ObjectId id : ctx.objects().SameIdentity(workload.id)) {
+    if (!ctx.objects()[id].live() && find_in(ctx.objects()[id])) return out;
+  }
+  if (find_in(workload)) return out;
+  if (find_in(*p.pod)) return out;
+  return out;
+}
+
+std::vector<ProblemGroup> GroupProblems(const Context& ctx, const std::vector<const ContainerProblem*>& problems,
+                                        const std::function<std::string(const ContainerProblem&)>& key_of) {
+  std::map<std::pair<std::string, std::string>, ProblemGroup> groups;
+  std::vector<std::pair<std::string, std::string>> order;
+  for (const ContainerProblem* p : problems) {
+    const Object& w = WorkloadOf(ctx, *p->pod);
+    auto k = std::make_pair(w.Ref(), key_of(*p));
+    auto [it, inserted] = groups.try_emplace(k);
+    if (inserted) {
+      it->second.workload = &w;
+      it->second.key = k.second;
+      order.push_back(k);
+    }
+    it->second.problems.push_back(p);
+  }
+  std::vector<ProblemGroup> out;
+  for (const auto& k : order) out.push_back(std::move(groups[k]));
+  return out;
+}
+
+ChainStep& DiagnosisBuilder::Step(const Object& obj, Node at, std::string path, std::string message) {
+  ChainStep s;
+  s.loc.file = obj.file;
+  s.loc.object = obj.id;
+  s.loc.span = at ? at.FieldSpan() : obj.span();
+  s.loc.path = std::move(path);
+  s.message = std::move(message);
+  f_.chain.push_back(std::move(s));
+  return f_.chain.back();
+}
+
+ChainStep& DiagnosisBuilder::StepEvent(const EventRecord& e, std::string message) {
+  ChainStep s;
+  s.loc = e.loc;
+  s.message = std::move(message);
+  s.evidence.push_back(e.Summary(ctx_.evidence().now()));
+  f_.chain.push_back(std::move(s));
+  return f_.chain.back();
+}
+
+ChainStep& DiagnosisBuilder::StepMissing(const std::string& ref, std::string message) {
+  ChainStep s;
+  s.loc.path = ref;
+  s.message = std::move(message);
+  f_.chain.push_back(std::move(s));
+  return f_.chain.back();
+}
+
+void DiagnosisBuilder::Hypothesis(std::string text, bool confirmed, std::string evidence) {
+  f_.hypotheses.push_back(kora::Hypothesis{std::move(text), confirmed, std::move(evidence)});
+}
+
+void DiagnosisBuilder::Affects(const std::vector<const ContainerProblem*>& problems) {
+  std::set<std::string> seen;
+  for (const ContainerProblem* p : problems) {
+    std::string status(p->pod->Status()["x-kora"]["status"].Str());
+    if (status.empty()) status = (p->init ? "Init:" : "") + p->reason;
+    std::string item = p->pod->Ref() + " (" + status + ")";
+    if (seen.insert(p->pod->Ref()).second) f_.affected.push_back(item);
+  }
+}
+
+void DiagnosisBuilder::WorkloadStep(const Object& workload) {
+  if (workload.kind == "Pod") return;
+  // The live copy carries the status.
+  const Object* live = &workload;
+  for (ObjectId id : ctx_.objects().SameIdentity(workload.id)) {
+    if (ctx_.objects()[id].live()) live = &ctx_.objects()[id];
+  }
+  HealthStatus h = AssessHealth(*live);
+  if (!h.applies || h.health == Health::kHealthy) return;
+  ChainStep& s = Step(*live, live->Status() ? live->Status() : Node(), "status",
+                      live->Ref() + " is " + std::string(HealthName(h.health)) +
+                          (h.message.empty() ? "" : ": " + h.message));
+  for (Node c : live->Status()["conditions"].Items()) {
+    if (c["status"].Str() == "True" && c["type"].Str() != "ReplicaFailure") continue;
+    s.evidence.push_back("condition " + std::string(c["type"].Str()) + "=" + std::string(c["status"].Str()) +
+                         (c["reason"].Str().empty() ? "" : " (" + std::string(c["reason"].Str()) + ")") +
+                         (c["message"].Str().empty() ? "" : ": " + std::string(c["message"].Str())));
+  }
+}
+
+std::vector<const EventRecord*> PodEvents(const Context& ctx, const Object& pod) {
+  std::vector<const EventRecord*> out = ctx.evidence().EventsOf(pod.id);
+  // Duplicates of the same pod (dumped and pasted) share their events.
+  for (ObjectId id : ctx.objects().SameIdentity(pod.id)) {
+    if (id == pod.id) continue;
+    for (const EventRecord* e : ctx.evidence().EventsOf(id)) out.push_back(e);
+  }
+  if (const auto* idx = ctx.evidence().Unattached(pod.kind, pod.ns, pod.name)) {
+    for (size_t i : *idx) out.push_back(&ctx.evidence().events()[i]);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  std::sort(out.begin(), out.end(), [](const EventRecord* a, const EventRecord* b) {
+    return std::make_tuple(a->last, a->event) < std::make_tuple(b->last, b->event);
+  });
+  return out;
+}
+
+const EventRecord* FindEvent(const std::vector<const EventRecord*>& events,
+                             std::initializer_list<std::string_view> reasons, std::string_view needle) {
+  const EventRecord* best = nullptr;
+  for (const EventRecord* e : events) {
+    bool reason_ok = reasons.size() == 0;
+    for (auto r : reasons) reason_ok |= e->reason == r;
+    if (!reason_ok) continue;
+    if (!needle.empty() && e->message.find(needle) == std::string_view::npos) continue;
+    best = e;  // events are oldest first: keep the newest
+  }
+  return best;
+}
+
+}  // namespace kora

@@ -1,0 +1,89 @@
+// Shared machinery for diagnoses: what is wrong with a pod's containers,
+// grouping many failing pods under the workload they belong to, and building
+// the chain from symptom to cause with the evidence of each step.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "analyzer/engine.h"
+#include "analyzer/evidence.h"
+#include "analyzer/health.h"
+
+namespace kora {
+
+// One container of a pod (read from a dump or pasted text) that is not running well.
+struct ContainerProblem {
+  const Object* pod = nullptr;
+  std::string container;  // "" when the evidence does not name it (a kubectl get pods row)
+  bool init = false;
+  std::string state;   // "waiting" or "terminated"
+  std::string reason;  // ImagePullBackOff, CrashLoopBackOff, CreateContainerConfigError, OOMKilled, ...
+  std::string message;
+  std::string last_reason;  // lastState.terminated.reason (e.g. OOMKilled)
+  int64_t last_exit_code = -1;
+  int64_t restarts = 0;
+  Node status;        // the container's status entry
+  std::string path;   // status.initContainerStatuses[db-migrate]
+};
+
+// Every waiting or failed container of every pod in the input.
+std::vector<ContainerProblem> ContainerProblems(const Context& ctx);
+
+// The container spec of a problem, through the pod (or its controller's
+// template when the pod is only known from text).
+struct ContainerSpec {
+  const Object* owner = nullptr;  // the object whose template defines it
+  const PodTemplate* tmpl = nullptr;
+  const ContainerRef* ref = nullptr;
+};
+ContainerSpec SpecOf(const Context& ctx, const ContainerProblem& p);
+
+// The workload a pod belongs to: its top controller in the input, else the
+// controller its name implies, else the pod itself.
+const Object& WorkloadOf(const Context& ctx, const Object& pod);
+
+// Groups findings of one root cause: many pods of one workload become one
+// diagnosis listing them.
+struct ProblemGroup {
+  const Object* workload = nullptr;
+  std::string key;  // the cause key plus what distinguishes causes (a Secret name, an image)
+  std::vector<const ContainerProblem*> problems;
+};
+std::vector<ProblemGroup> GroupProblems(const Context& ctx, const std::vector<const ContainerProblem*>& problems,
+                                        const std::function<std::string(const ContainerProblem&)>& key_of);
+
+// Builds a diagnosis finding step by step.
+class DiagnosisBuilder {
+ public:
+  DiagnosisBuilder(const Context& ctx, Finding& f) : ctx_(ctx), f_(f) {}
+  // A step at a field of an object in the input.
+  ChainStep& Step(const Object& obj, Node at, std::string path, std::string message);
+  // A step at an event.
+  ChainStep& StepEvent(const EventRecord& e, std::string message);
+  // A step about an object that is not in the input (a missing Secret).
+  ChainStep& StepMissing(const std::string& ref, std::string message);
+  void Hypothesis(std::string text, bool confirmed, std::string evidence);
+  // The pods a diagnosis covers: "Pod/ns/name (Init:ImagePullBackOff)".
+  void Affects(const std::vector<const ContainerProblem*>& problems);
+  // The workload's own health, as the first step, when it is unhealthy.
+  void WorkloadStep(const Object& workload);
+
+ private:
+  const Context& ctx_;
+  Finding& f_;
+};
+
+// The events about a pod (or, for a pod known only by name, those for that name).
+std::vector<const EventRecord*> PodEvents(const Context& ctx, const Object& pod);
+// The newest event of a pod (or its controller) with one of these reasons whose message contains needle.
+const EventRecord* FindEvent(const std::vector<const EventRecord*>& events, std::initializer_list<std::string_view> reasons,
+                             std::string_view needle = {});
+
+std::string Quote(std::string_view s);
+// "init container \"db-migrate\"" / "container \"web\"" / "a container".
+std::string ContainerName(const ContainerProblem& p);
+
+}  // namespace kora
