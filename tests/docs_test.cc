@@ -1,16 +1,20 @@
 // The documentation is checked against the code it describes: rule pages
 // against the registry and against kora's real output for their examples,
 // docs/cli.md against the CLI's --help, docs/json-format.md against the
-// fields the JSON writer emits. A change to any of them that the docs do not
-// follow fails here.
+// fields the JSON writer emits, docs/references.md against the graph's edge
+// kinds and resolutions and its examples against kora's output, and links
+// between pages against the headings they point at. A change to any of them
+// that the docs do not follow fails here.
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <regex>
 #include <set>
 #include <sstream>
 
+#include "analyzer/graph.h"
 #include "analyzer/rule.h"
 #include "reports/writer.h"
 #include "tests/test_util.h"
@@ -375,6 +379,31 @@ TEST_F(CliDoc, DocumentsTheRulesOptions) {
   }
 }
 
+TEST_F(CliDoc, DocumentsTheGraphOptions) {
+  CommandResult help = RunKora({"graph", "--help"});
+  ASSERT_EQ(help.exit_code, 0) << help.err;
+  std::vector<HelpOption> options = ParseOptions(help.out);
+  auto is_format = [](const HelpOption& o) { return o.long_name == "--format"; };
+  ASSERT_TRUE(std::any_of(options.begin(), options.end(), is_format)) << "could not parse:\n" << help.out;
+  const Section* graph = FindSection(sections_, "kora graph");
+  ASSERT_NE(graph, nullptr) << "docs/cli.md has no section \"## kora graph\"";
+  std::vector<std::vector<std::string>> rows;
+  for (const std::string& line : graph->lines) {
+    if (line.rfind("| `", 0) == 0) rows.push_back(TableCells(line));
+  }
+  for (const HelpOption& o : options) {
+    auto row = std::find_if(rows.begin(), rows.end(), [&](const std::vector<std::string>& r) {
+      return !r.empty() && r[0].find("`" + o.long_name + "`") != std::string::npos;
+    });
+    ASSERT_NE(row, rows.end()) << "the kora graph section of docs/cli.md has no row for " << o.long_name;
+    ASSERT_EQ(row->size(), 4u) << o.long_name << ": expected | option | value | default | meaning |";
+    if (!o.short_name.empty()) {
+      EXPECT_NE((*row)[0].find("`" + o.short_name + "`"), std::string::npos) << o.long_name;
+    }
+    EXPECT_FALSE((*row)[3].empty()) << o.long_name << " has no description";
+  }
+}
+
 TEST_F(CliDoc, DocumentsTheExitCodes) {
   const Section* codes = FindSection(sections_, "Exit codes");
   ASSERT_NE(codes, nullptr);
@@ -456,6 +485,149 @@ TEST(JsonFormatDoc, DocumentsEveryFieldTheWriterEmits) {
     bool documented = std::find(rows.begin(), rows.end(), "`" + field + "`") != rows.end();
     EXPECT_TRUE(documented) << "docs/json-format.md has no table row for `" << field << "`";
   }
+}
+
+// Every edge kind and every resolution has its name in docs/references.md:
+// the edge table has one row per kind, and no row for a kind that does not exist.
+TEST(ReferencesDoc, NamesEveryEdgeKindAndResolution) {
+  std::vector<std::string> lines = SplitLines(ReadFile(DocPath("references.md")));
+  std::vector<Section> sections = Sections(lines);
+  const Section* edges = FindSection(sections, "Edge kinds");
+  ASSERT_NE(edges, nullptr) << "docs/references.md has no section \"## Edge kinds\"";
+  std::set<std::string> rows;
+  for (const std::string& line : edges->lines) {
+    if (line.rfind("| `", 0) == 0) rows.insert(TableCells(line)[0]);
+  }
+  std::set<std::string> kinds;
+  // EdgeKind is a dense enum; EdgeKindName answers "reference" past its end.
+  for (int k = 0; k < 256 && EdgeKindName(static_cast<EdgeKind>(k)) != "reference"; ++k) {
+    kinds.insert("`" + std::string(EdgeKindName(static_cast<EdgeKind>(k))) + "`");
+  }
+  ASSERT_GT(kinds.size(), 20u);
+  for (const std::string& kind : kinds) {
+    EXPECT_TRUE(rows.count(kind)) << "docs/references.md has no table row for the edge kind " << kind;
+  }
+  for (const std::string& row : rows) {
+    EXPECT_TRUE(kinds.count(row)) << "docs/references.md documents the edge kind " << row
+                                  << ", which kora does not have";
+  }
+  std::string text = JoinLines(lines);
+  for (int r = 0; r <= static_cast<int>(Resolution::kUnverifiable); ++r) {
+    std::string name = "| `" + std::string(ResolutionName(static_cast<Resolution>(r))) + "` |";
+    EXPECT_NE(text.find(name), std::string::npos) << "docs/references.md does not list the resolution " << name;
+  }
+}
+
+// What `kora analyze example.yaml [--complete] [--assume X]...` or
+// `kora graph example.yaml` prints, computed in-process.
+std::string CommandOutput(const std::string& yaml, const std::string& command) {
+  std::istringstream words(command);
+  std::vector<std::string> args;
+  for (std::string w; words >> w;) args.push_back(w);
+  AnalysisOptions options;
+  for (size_t i = 3; i < args.size(); ++i) {
+    if (args[i] == "--complete") {
+      options.complete = true;
+    } else if (args[i] == "--assume" && i + 1 < args.size()) {
+      const std::string& v = args[++i];
+      size_t a = v.find('/'), b = v.find('/', a + 1);
+      options.assume.push_back(b == std::string::npos ? ObjectKey{v.substr(0, a), "", v.substr(a + 1)}
+                                                      : ObjectKey{v.substr(0, a), v.substr(a + 1, b - a - 1),
+                                                                  v.substr(b + 1)});
+    } else if (args[i] == "--enable" && i + 1 < args.size()) {
+      options.enable.insert(args[++i]);
+    } else {
+      ADD_FAILURE() << "the docs test does not know the option " << args[i] << " in: " << command;
+    }
+  }
+  LoadResult load = LoadText(yaml, "example.yaml");
+  Context ctx(load, options);
+  std::ostringstream out;
+  if (args[1] == "graph") {
+    ctx.graph().WriteDot(out, ctx.sources());
+  } else {
+    std::vector<Finding> findings = RunRules(ctx);
+    MakeWriter("text", WriterOptions{})->Write(ReportInput{load, findings, options}, out);
+  }
+  return out.str();
+}
+
+TEST(ReferencesDoc, ExamplesShowWhatKoraPrints) {
+  std::vector<Fence> fences = Fences(SplitLines(ReadFile(DocPath("references.md"))));
+  static const std::regex kCommand(R"(^\$ kora (analyze|graph) example\.yaml( .*)?$)");
+  const Fence* yaml = nullptr;
+  size_t checked = 0;
+  for (const Fence& f : fences) {
+    if (f.info == "yaml") yaml = &f;
+    if (f.info != "text" || f.lines.empty() || !std::regex_match(f.lines[0], kCommand)) continue;
+    ASSERT_NE(yaml, nullptr) << "no ```yaml block before " << f.lines[0];
+    std::vector<std::string> shown(f.lines.begin() + 1, f.lines.end());
+    EXPECT_EQ(JoinLines(shown), CommandOutput(JoinLines(yaml->lines), f.lines[0].substr(2)))
+        << "the output shown for `" << f.lines[0] << "` differs from kora's (the example is the ```yaml block above)";
+    ++checked;
+  }
+  EXPECT_GE(checked, 5u);
+}
+
+// GitHub's anchor for a heading: lower case, punctuation other than '-' and
+// '_' dropped, spaces turned into '-'.
+std::string Anchor(const std::string& heading) {
+  std::string out;
+  for (unsigned char c : heading) {
+    if (std::isalnum(c) || c == '-' || c == '_') {
+      out.push_back(static_cast<char>(std::tolower(c)));
+    } else if (c == ' ') {
+      out.push_back('-');
+    }
+  }
+  return out;
+}
+
+std::set<std::string> Anchors(const std::vector<std::string>& lines) {
+  std::set<std::string> out;
+  bool in_fence = false;
+  for (const std::string& line : lines) {
+    if (IsFenceLine(line)) in_fence = !in_fence;
+    if (in_fence || line.empty() || line[0] != '#') continue;
+    size_t text = line.find_first_not_of('#');
+    if (text != std::string::npos && line[text] == ' ') out.insert(Anchor(line.substr(text + 1)));
+  }
+  return out;
+}
+
+// Links between pages point at headings that exist, and links to rule pages
+// at pages that exist. (Pages maintained elsewhere, such as limits.md, may be
+// absent from this tree; their anchors cannot be checked.)
+TEST(DocsLinks, PointAtExistingHeadings) {
+  static const std::regex kLink(R"(\]\(([^)\s]+)\))");
+  size_t checked = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(DocPath(""))) {
+    if (entry.path().extension() != ".md") continue;
+    std::vector<std::string> lines = SplitLines(ReadFile(entry.path().string()));
+    bool in_fence = false;
+    for (const std::string& line : lines) {
+      if (IsFenceLine(line)) in_fence = !in_fence;
+      if (in_fence) continue;
+      for (std::sregex_iterator m(line.begin(), line.end(), kLink), end; m != end; ++m) {
+        std::string target = (*m)[1];
+        if (target.find("://") != std::string::npos) continue;
+        size_t hash = target.find('#');
+        std::string file = target.substr(0, hash);
+        fs::path path = file.empty() ? entry.path() : (entry.path().parent_path() / file).lexically_normal();
+        bool rule_page = path.parent_path().filename() == "rules";
+        if (!fs::exists(path)) {
+          EXPECT_FALSE(rule_page) << entry.path() << " links to the missing rule page " << target;
+          continue;
+        }
+        if (hash == std::string::npos || fs::is_directory(path)) continue;
+        std::string anchor = target.substr(hash + 1);
+        EXPECT_TRUE(Anchors(SplitLines(ReadFile(path.string()))).count(anchor))
+            << entry.path() << " links to " << target << ", but " << path.filename() << " has no such heading";
+        ++checked;
+      }
+    }
+  }
+  EXPECT_GT(checked, 50u);
 }
 
 }  // namespace
