@@ -78,7 +78,16 @@ int RunGraph(const AnalyzeArgs& a) {
   for (const std::string& p : a.paths) loader.AddPath(p);
   LoadResult load = loader.Finish();
   for (const std::string& bad : load.bad_paths) std::cerr << "kora: cannot read " << bad << "\n";
-  if (load.stats.files_read == 0) return kExitUsage;
+  // The graph has no findings to carry input problems: say them on stderr.
+  for (const LoadProblem& p : load.problems) {
+    if (p.kind == ProblemKind::kUnreadable) continue;
+    std::cerr << "kora: " << load.sources->file(p.file).path << ":" << p.span.begin.line << ":" << p.span.begin.col
+              << ": " << p.message << "\n";
+  }
+  if (load.stats.files_read == 0) {
+    std::cerr << "kora: nothing could be read\n";
+    return kExitUsage;
+  }
   Context ctx(load, ao);
   std::ofstream file;
   if (!a.output.empty()) {

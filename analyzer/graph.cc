@@ -299,6 +299,10 @@ class Builder {
         produce("Secret", o.ns, target.empty() ? o.name : target, o.id);
       } else if (o.kind == "Certificate" && o.group == "cert-manager.io") {
         produce("Secret", o.ns, o.Spec()["secretName"].Str(), o.id);
+      } else if (o.kind == "Ingress" && (o.Annotations()["cert-manager.io/cluster-issuer"] ||
+                                         o.Annotations()["cert-manager.io/issuer"])) {
+        // cert-manager's ingress-shim creates a Certificate for each TLS entry.
+        for (Node tls : o.Spec()["tls"].Items()) produce("Secret", o.ns, tls["secretName"].Str(), o.id);
       }
     }
   }
@@ -595,10 +599,10 @@ class Builder {
       Add(EdgeKind::kRolloutIngress, o, si, "spec.strategy.canary.trafficRouting.nginx.stableIngress", "Ingress",
           o.ns, si.Str(), "nginx.stableIngress");
     }
-    for (size_t i = 0; Node si : nginx["additionalStableIngresses"].Items()) {
+    for (size_t i = 0; Node si : nginx["stableIngresses"].Items()) {
       Add(EdgeKind::kRolloutIngress, o, si,
-          "spec.strategy.canary.trafficRouting.nginx.additionalStableIngresses[" + std::to_string(i++) + "]",
-          "Ingress", o.ns, si.Str(), "nginx.additionalStableIngresses");
+          "spec.strategy.canary.trafficRouting.nginx.stableIngresses[" + std::to_string(i++) + "]", "Ingress", o.ns,
+          si.Str(), "nginx.stableIngresses");
     }
     Node alb = tr["alb"];
     if (Node ing = alb["ingress"]; ing.IsScalar()) {
@@ -632,7 +636,14 @@ class Builder {
     for (size_t i = 0; Node step : canary["steps"].Items()) {
       std::string p = "spec.strategy.canary.steps[" + std::to_string(i++) + "]";
       templates(step["analysis"], p + ".analysis");
-      templates(step["experiment"]["analyses"], p + ".experiment.analyses");
+      // Experiment analyses name their template directly.
+      for (size_t j = 0; Node a : step["experiment"]["analyses"].Items()) {
+        bool cluster = a["clusterScope"].Bool() == true;
+        Add(EdgeKind::kAnalysisTemplate, o, a["templateName"],
+            p + ".experiment.analyses[" + std::to_string(j++) + "].templateName",
+            cluster ? "ClusterAnalysisTemplate" : "AnalysisTemplate", cluster ? "" : o.ns, a["templateName"].Str(),
+            "analysis");
+      }
     }
     templates(bg["prePromotionAnalysis"], "spec.strategy.blueGreen.prePromotionAnalysis");
     templates(bg["postPromotionAnalysis"], "spec.strategy.blueGreen.postPromotionAnalysis");
@@ -661,6 +672,8 @@ class Builder {
         std::string_view tracking = o.Annotation("argocd.argoproj.io/tracking-id");
         std::string_view owner = !tracking.empty() ? tracking.substr(0, tracking.find(':'))
                                                    : o.Label("app.kubernetes.io/instance");
+        // Applications outside the control-plane namespace track as <namespace>_<app>.
+        if (auto us = owner.find('_'); !tracking.empty() && us != std::string_view::npos) owner = owner.substr(us + 1);
         if (!owner.empty()) tracked_[std::string(owner)].push_back(o.id);
       }
     }

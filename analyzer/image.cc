@@ -20,7 +20,18 @@ std::string NormalizeRegistry(std::string_view host) {
   return h;
 }
 
-bool SameRegistry(std::string_view a, std::string_view b) { return NormalizeRegistry(a) == NormalizeRegistry(b); }
+bool SameRegistry(std::string_view a, std::string_view b) {
+  std::string x = NormalizeRegistry(a), y = NormalizeRegistry(b);
+  if (x == y) return true;
+  // A credential for *.azurecr.io matches any one label in the wildcard's place.
+  auto wildcard = [](const std::string& pattern, const std::string& host) {
+    if (pattern.rfind("*.", 0) != 0) return false;
+    std::string suffix = pattern.substr(1);
+    if (host.size() <= suffix.size() || host.compare(host.size() - suffix.size(), suffix.size(), suffix) != 0) return false;
+    return host.substr(0, host.size() - suffix.size()).find('.') == std::string::npos;
+  };
+  return wildcard(x, y) || wildcard(y, x);
+}
 
 std::string ImageName(std::string_view image) {
   std::string_view s = image.substr(0, image.find('@'));

@@ -67,7 +67,7 @@ class ApplicationResourceError : public Rule {
       for (const auto& o : objs) list += (list.empty() ? "" : ", ") + o;
       Node at = app.Metadata()["name"];
       Finding& f = out.Report(app, at, "metadata.name",
-                              "Application " + app.Ref() + " manages " + std::to_string(objs.size()) +
+                              app.Ref() + " manages " + std::to_string(objs.size()) +
                                   " object(s) with " + std::to_string(hits.size()) + " error(s): " + list);
       for (const Finding* h : hits) {
         Reporter::RelateAt(f, h->loc, std::string(h->rule) + ": " + h->message);

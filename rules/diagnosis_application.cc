@@ -66,7 +66,7 @@ class ApplicationDegraded : public Rule {
       std::string at_path = app.Status()["health"] ? "status.health" : "metadata.name";
       auto app_step = [&](DiagnosisBuilder& b) {
         ChainStep& s = b.Step(app, at, at_path,
-                              fmt::format("Argo CD Application {} is {} (sync: {})", app.Ref(), health_text,
+                              fmt::format("{} is {} (sync: {})", app.Ref(), health_text,
                                           app.Status()["sync"]["status"].Str().empty()
                                               ? "unknown"
                                               : std::string(app.Status()["sync"]["status"].Str())));
@@ -87,11 +87,11 @@ class ApplicationDegraded : public Rule {
       };
       if (sync_failed) {
         Finding& f = out.Report(app, op["message"] ? op["message"] : at, op["message"] ? "status.operationState.message" : at_path,
-                                fmt::format("Application {}: the last sync {}: {}", app.Ref(),
+                                fmt::format("{}: the last sync {}: {}", app.Ref(),
                                             op["phase"].Str() == "Error" ? "errored" : "failed", op["message"].Str()));
         if (!out.Discarded(f)) {
           f.cause = "sync-failed";
-          f.symptom = fmt::format("Application {} sync {}", app.Ref(), op["phase"].Str());
+          f.symptom = fmt::format("{} sync {}", app.Ref(), op["phase"].Str());
           DiagnosisBuilder b(ctx, f);
           app_step(b);
           for (Node r : op["syncResult"]["resources"].Items()) {
@@ -110,12 +110,12 @@ class ApplicationDegraded : public Rule {
       if (!degraded) continue;
       if (causes.empty()) {
         Finding& f = out.Report(app, at, at_path,
-                                fmt::format("Application {} is Degraded; the evidence does not show why: {}", app.Ref(),
+                                fmt::format("{} is Degraded; the evidence does not show why: {}", app.Ref(),
                                             computed.applies && !computed.message.empty() ? computed.message
                                                                                            : recorded.message));
         if (out.Discarded(f)) continue;
         f.cause = "unexplained";
-        f.symptom = fmt::format("Argo CD shows Application {} as {}", app.Ref(), health_text);
+        f.symptom = fmt::format("Argo CD shows {} as {}", app.Ref(), health_text);
         DiagnosisBuilder b(ctx, f);
         app_step(b);
         b.Hypothesis("a managed workload's pods fail", false,
@@ -128,11 +128,11 @@ class ApplicationDegraded : public Rule {
       }
       for (const Finding* cause : causes) {
         Finding& f = out.ReportAt(app, cause->loc,
-                                  fmt::format("Application {} is {} because {}", app.Ref(), health_text, cause->message));
+                                  fmt::format("{} is {} because {}", app.Ref(), health_text, cause->message));
         if (out.Discarded(f)) continue;
         f.cause = cause->cause;
         f.container = cause->container;
-        f.symptom = fmt::format("Argo CD shows Application {} as {}", app.Ref(), health_text);
+        f.symptom = fmt::format("Argo CD shows {} as {}", app.Ref(), health_text);
         DiagnosisBuilder b(ctx, f);
         app_step(b);
         for (const ChainStep& s : cause->chain) f.chain.push_back(s);

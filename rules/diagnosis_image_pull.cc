@@ -106,11 +106,13 @@ PullSecretState PullSecrets(const Context& ctx, const ContainerSpec& spec, const
     }
     s.present.emplace_back(secret, hosts);
   };
-  for (const Reference* r : g.References(spec.owner->id, EdgeKind::kPullSecret)) consider(r);
+  // The ServiceAccount's pull secrets are copied into pods that list none.
+  auto own = g.References(spec.owner->id, EdgeKind::kPullSecret);
+  for (const Reference* r : own) consider(r);
   for (const Reference* sa : g.References(spec.owner->id, EdgeKind::kServiceAccount)) {
     s.account_ref = sa;
     s.account = g.Target(*sa);
-    if (s.account) {
+    if (s.account && own.empty()) {
       for (const Reference* r : g.References(s.account->id, EdgeKind::kPullSecret)) consider(r);
     }
   }

@@ -36,6 +36,7 @@ class IngressBackendServiceMissing : public Rule {
   }
   void Check(const Context& ctx, Reporter& out) const override {
     for (ObjectId id : ctx.objects().OfKind("Ingress")) {
+      if (ctx.Shadowed(id)) continue;
       for (const Reference* r : ctx.graph().References(id, EdgeKind::kIngressBackend)) {
         ReportUnresolved(ctx, out, *r, "backend", "requests routed here get 503",
                          "Point the backend at an existing Service, or create Service \"" +
@@ -64,6 +65,7 @@ class IngressBackendPortMissing : public Rule {
   }
   void Check(const Context& ctx, Reporter& out) const override {
     for (ObjectId id : ctx.objects().OfKind("Ingress")) {
+      if (ctx.Shadowed(id)) continue;
       for (const Reference* r : ctx.graph().References(id, EdgeKind::kIngressBackend)) {
         const Object* svc = ctx.graph().Target(*r);
         if (!svc || r->key.empty()) continue;
@@ -107,6 +109,7 @@ class IngressClassMissing : public Rule {
   }
   void Check(const Context& ctx, Reporter& out) const override {
     for (ObjectId id : ctx.objects().OfKind("Ingress")) {
+      if (ctx.Shadowed(id)) continue;
       for (const Reference* r : ctx.graph().References(id, EdgeKind::kIngressClass)) {
         if (KnownCloudClass(ctx.graph().vertex(r->to).name)) continue;
         ReportUnresolved(ctx, out, *r, "ingressClassName", "no controller will serve this Ingress",
@@ -135,6 +138,7 @@ class IngressTlsSecretMissing : public Rule {
   }
   void Check(const Context& ctx, Reporter& out) const override {
     for (ObjectId id : ctx.objects().OfKind("Ingress")) {
+      if (ctx.Shadowed(id)) continue;
       const Object& ing = ctx.objects()[id];
       for (const Reference* r : ctx.graph().References(id, EdgeKind::kTlsSecret)) {
         std::string name = ctx.graph().vertex(r->to).name;

@@ -113,8 +113,10 @@ class ImagePullSecretMissing : public Rule {
 
 // Registries anyone can pull from without credentials.
 bool PublicRegistry(std::string_view host) {
+  // Registries that serve only public images. Multi-tenant ones that also
+  // host private repositories (ghcr.io, quay.io, gcr.io) are checked.
   static constexpr std::string_view kPublic[] = {"docker.io", "registry.k8s.io", "k8s.gcr.io", "public.ecr.aws",
-                                                 "mcr.microsoft.com", "quay.io", "ghcr.io", "gcr.io"};
+                                                 "mcr.microsoft.com"};
   for (auto p : kPublic) {
     if (host == p) return true;
   }
@@ -149,10 +151,14 @@ class ImagePullSecretRegistryMismatch : public Rule {
         if (!s) return;
         if (const auto* hosts = g.RegistryHosts(s->id)) secrets.emplace_back(s, hosts);
       };
-      for (const Reference* r : g.References(t.object, EdgeKind::kPullSecret)) take(r);
-      for (const Reference* sa : g.References(t.object, EdgeKind::kServiceAccount)) {
-        if (const Object* account = g.Target(*sa)) {
-          for (const Reference* r : g.References(account->id, EdgeKind::kPullSecret)) take(r);
+      // The ServiceAccount's pull secrets are copied into pods that list none.
+      auto own = g.References(t.object, EdgeKind::kPullSecret);
+      for (const Reference* r : own) take(r);
+      if (own.empty()) {
+        for (const Reference* sa : g.References(t.object, EdgeKind::kServiceAccount)) {
+          if (const Object* account = g.Target(*sa)) {
+            for (const Reference* r : g.References(account->id, EdgeKind::kPullSecret)) take(r);
+          }
         }
       }
       if (secrets.empty()) return;
@@ -274,7 +280,8 @@ class ConfigKeyMissing : public Rule {
         if (!target) continue;
         Node root = target->Root();
         bool is_cm = r->kind == EdgeKind::kConfigMap;
-        bool has = is_cm ? (root["data"][r->key] || root["binaryData"][r->key])
+        // env configMapKeyRef reads data only; volumes also project binaryData.
+        bool has = is_cm ? (root["data"][r->key] || (IsVolume(*r) && root["binaryData"][r->key]))
                          : (root["data"][r->key] || root["stringData"][r->key]);
         if (has) continue;
         std::string keys;

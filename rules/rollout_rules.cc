@@ -1,6 +1,8 @@
 // Argo Rollouts wiring: the Services, Ingresses and AnalysisTemplates a
 // Rollout names must exist and route to its pods, or the Rollout goes
 // InvalidSpec or shifts traffic to nothing.
+#include <map>
+
 #include "analyzer/engine.h"
 #include "rules/references.h"
 #include "rules/rules.h"
@@ -117,18 +119,27 @@ class RolloutServiceSelectorMismatch : public Rule {
         if (!svc) continue;
         Node sel = svc->Spec()["selector"];
         if (!sel.IsMap() || sel.Size() == 0) continue;
-        // The controller's own hash label is not the user's to match.
+        // The controller's own hash label is not the user's to match, and the
+        // side's ephemeral metadata (canaryMetadata, stableMetadata,
+        // activeMetadata, previewMetadata) adds labels to that side's pods.
+        static const std::map<std::string, std::string> kSideMetadata = {
+            {"canaryService", "canaryMetadata"}, {"stableService", "stableMetadata"},
+            {"activeService", "activeMetadata"}, {"previewService", "previewMetadata"}};
+        Node strategy = o.Spec()["strategy"][r->field == "canaryService" || r->field == "stableService" ? "canary" : "blueGreen"];
+        Node side = strategy[kSideMetadata.at(r->field)]["labels"];
         bool matches = true;
         std::string wanted;
         for (auto [k, v] : sel.Entries()) {
           if (k.Str() == "rollouts-pod-template-hash") continue;
           wanted += (wanted.empty() ? "" : ",") + std::string(k.Str()) + "=" + std::string(v.Str());
-          if (t->Labels()[k.Str()].Str() != v.Str() || !t->Labels()[k.Str()]) matches = false;
+          bool in_template = t->Labels()[k.Str()] && t->Labels()[k.Str()].Str() == v.Str();
+          bool in_side = side[k.Str()] && side[k.Str()].Str() == v.Str();
+          if (!in_template && !in_side) matches = false;
         }
         if (matches) continue;
         Finding& f = out.Report(*svc, sel, "spec.selector",
                                 svc->Ref() + " is the " + r->field + " of " + o.Ref() + " but its selector " + wanted +
-                                    " does not match the Rollout's pod labels: it will have no endpoints");
+                                    " does not match the Rollout's pod labels: the Rollouts controller marks it InvalidSpec");
         Reporter::RelateAt(f, r->at, r->field + " of the Rollout");
         const Object& owner = ctx.objects()[t->object];
         Reporter::Relate(f, owner, t->Labels(), t->meta_path + ".labels",

@@ -45,6 +45,7 @@ class ServiceSelectsNothing : public Rule {
   void Check(const Context& ctx, Reporter& out) const override {
     const Graph& g = ctx.graph();
     for (ObjectId id : ctx.objects().OfKind("Service")) {
+      if (ctx.Shadowed(id)) continue;
       const Object& svc = ctx.objects()[id];
       if (!SelectsPods(svc) || !g.SelectedPods(id).empty()) continue;
       Node sel = svc.Spec()["selector"];
@@ -110,6 +111,7 @@ class ServiceTargetPortMismatch : public Rule {
   }
   void Check(const Context& ctx, Reporter& out) const override {
     for (ObjectId id : ctx.objects().OfKind("Service")) {
+      if (ctx.Shadowed(id)) continue;
       const Object& svc = ctx.objects()[id];
       if (!SelectsPods(svc)) continue;
       std::vector<const PodTemplate*> pods = ctx.graph().SelectedPods(id);
@@ -125,7 +127,9 @@ class ServiceTargetPortMismatch : public Rule {
         bool any_declared = false, found = false;
         for (const PodTemplate* t : pods) {
           for (const ContainerRef& c : t->containers) {
+            // Only regular containers and sidecars (restartPolicy: Always init containers) serve.
             if (c.kind == ContainerKind::kEphemeral) continue;
+            if (c.kind == ContainerKind::kInit && c.node["restartPolicy"].Str() != "Always") continue;
             for (Node p : c.node["ports"].Items()) {
               any_declared = true;
               std::string_view proto = p["protocol"].Str().empty() ? "TCP" : p["protocol"].Str();
@@ -184,6 +188,7 @@ class ServiceSelectsMultipleWorkloads : public Rule {
   void Check(const Context& ctx, Reporter& out) const override {
     const Graph& g = ctx.graph();
     for (ObjectId id : ctx.objects().OfKind("Service")) {
+      if (ctx.Shadowed(id)) continue;
       const Object& svc = ctx.objects()[id];
       if (!SelectsPods(svc)) continue;
       std::map<ObjectId, const PodTemplate*> roots;

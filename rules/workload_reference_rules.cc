@@ -133,7 +133,7 @@ class SelectsNothingRule : public Rule {
         continue;
       }
       out.Report(o, sel, std::string("spec.") + field,
-                 "selector " + (selector.empty() ? std::string("(empty)") : selector) +
+                 (sel ? "selector " + (selector.empty() ? std::string("{}") : selector) : std::string("no selector, which")) +
                      " matches no pod or pod template in namespace \"" + std::string(o.ns) + "\": " + consequence);
     }
   }
