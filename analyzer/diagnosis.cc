@@ -1,11 +1,71 @@
 #include "analyzer/diagnosis.h"
 
 #include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdio>
 #include <set>
 
 namespace kora {
 
 std::string Quote(std::string_view s) { return "\"" + std::string(s) + "\""; }
+
+std::optional<double> QuantityValue(std::string_view q) {
+  if (q.empty()) return std::nullopt;
+  size_t i = 0;
+  while (i < q.size() && (std::isdigit(static_cast<unsigned char>(q[i])) || q[i] == '.' || q[i] == '+' || q[i] == '-')) ++i;
+  if (i == 0) return std::nullopt;
+  double v = 0;
+  try {
+    v = std::stod(std::string(q.substr(0, i)));
+  } catch (...) {
+    return std::nullopt;
+  }
+  std::string_view suffix = q.substr(i);
+  static const std::pair<std::string_view, double> kSuffixes[] = {
+      {"", 1},        {"m", 1e-3},           {"k", 1e3},           {"M", 1e6},           {"G", 1e9},
+      {"T", 1e12},    {"P", 1e15},           {"E", 1e18},          {"Ki", 1024.0},       {"Mi", 1048576.0},
+      {"Gi", 1073741824.0}, {"Ti", 1099511627776.0}, {"Pi", 1125899906842624.0}, {"Ei", 1152921504606846976.0}};
+  for (auto [s, mult] : kSuffixes) {
+    if (suffix == s) return v * mult;
+  }
+  if (!suffix.empty() && (suffix[0] == 'e' || suffix[0] == 'E')) {
+    try {
+      return v * std::pow(10.0, std::stod(std::string(suffix.substr(1))));
+    } catch (...) {
+      return std::nullopt;
+    }
+  }
+  return std::nullopt;
+}
+
+std::string FormatBytes(double b) {
+  const char* units[] = {"", "Ki", "Mi", "Gi", "Ti"};
+  int u = 0;
+  while (b >= 1024 && u < 4) {
+    b /= 1024;
+    ++u;
+  }
+  char buf[64];
+  std::snprintf(buf, sizeof buf, b == static_cast<int64_t>(b) ? "%.0f%s" : "%.1f%s", b, units[u]);
+  return buf;
+}
+
+std::string FormatCores(double c) {
+  char buf[64];
+  if (c < 1 || c != static_cast<int64_t>(c)) {
+    std::snprintf(buf, sizeof buf, "%.0fm", c * 1000);
+  } else {
+    std::snprintf(buf, sizeof buf, "%.0f", c);
+  }
+  return buf;
+}
+
+std::string KubectlKind(std::string_view kind) {
+  std::string k(kind);
+  for (char& c : k) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return k;
+}
 
 std::string ContainerName(const ContainerProblem& p) {
   if (p.container.empty()) return p.init ? "an init container" : "a container";
@@ -47,8 +107,10 @@ std::vector<ContainerProblem> ContainerProblems(const Context& ctx) {
           if (code == 0 || p.reason == "Completed") continue;
           if (p.last_exit_code < 0) p.last_exit_code = code;
           if (p.last_reason.empty()) p.last_reason = p.reason;
-        } else if (cs["state"]["running"] && p.restarts > 0 && (last || cs["ready"].Bool() == false)) {
-          // Running now, but it has been restarting: a crash loop between restarts.
+        } else if (cs["state"]["running"] && p.restarts > 0 && cs["ready"].Bool() == false) {
+          // Running now but not ready, after restarts: a crash loop caught
+          // between two restarts (kubectl shows "0/1 Running 207 (5m ago)").
+          // A ready container that restarted in the past is healthy now.
           p.state = "running";
           p.reason = "Restarting";
         } else {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <map>
 #include <string>
 #include <vector>
@@ -83,6 +84,13 @@ const EventRecord* FindEvent(const std::vector<const EventRecord*>& events, std:
                              std::string_view needle = {});
 
 std::string Quote(std::string_view s);
+// A resource quantity's value in base units (cores, bytes): "250m" -> 0.25, "128Mi" -> 134217728.
+std::optional<double> QuantityValue(std::string_view q);
+// "128Mi" style for bytes, "250m" for cores.
+std::string FormatBytes(double bytes);
+std::string FormatCores(double cores);
+// The lower-case kind as kubectl commands take it: deployment, statefulset.
+std::string KubectlKind(std::string_view kind);
 // "init container \"db-migrate\"" / "container \"web\"" / "a container".
 std::string ContainerName(const ContainerProblem& p);
 

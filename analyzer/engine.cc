@@ -62,6 +62,11 @@ const Object* Context::ControllerOf(const Object& obj) const {
                                          ref["name"].Str());
     if (owner) return owner;
   }
+  // A dumped pod or ReplicaSet without ownerReferences still belongs to the
+  // controller its name implies.
+  if (obj.live() && (obj.kind == "Pod" || obj.kind == "ReplicaSet") && obj.Metadata()["ownerReferences"].Size() == 0) {
+    return OwnerByName(objects(), obj.kind, obj.ns, obj.name);
+  }
   return nullptr;
 }
 

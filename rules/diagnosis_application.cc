@@ -127,8 +127,8 @@ class ApplicationDegraded : public Rule {
         continue;
       }
       for (const Finding* cause : causes) {
-        Finding& f = out.ReportAt(app, cause->loc,
-                                  fmt::format("{} is {} because {}", app.Ref(), health_text, cause->message));
+        Finding& f = out.Report(app, at, at_path,
+                                fmt::format("{} is {} because {}", app.Ref(), health_text, cause->message));
         if (out.Discarded(f)) continue;
         f.cause = cause->cause;
         f.container = cause->container;

@@ -324,8 +324,10 @@ class ImagePullFailure : public Rule {
               " (the Failed event's message says what the registry answered).";
       }
     }
-    verify = fmt::format("kubectl rollout restart {}/{} -n {} && kubectl get pods -n {} -w", LowerKind(workload.kind),
-                         workload.name, ns, ns);
+    verify = workload.kind == "Rollout"
+                 ? fmt::format("kubectl argo rollouts restart {} -n {} && kubectl get pods -n {} -w", workload.name, ns, ns)
+                 : fmt::format("kubectl rollout restart {}/{} -n {} && kubectl get pods -n {} -w", LowerKind(workload.kind),
+                               workload.name, ns, ns);
     if (workload.kind == "Pod") verify = fmt::format("kubectl delete pod {} -n {} (if managed) and kubectl get pods -n {} -w", workload.name, ns, ns);
 
     Finding* fp = nullptr;

@@ -10,11 +10,15 @@ namespace kora {
 const std::vector<std::unique_ptr<Rule>>& AllRules() {
   static const std::vector<std::unique_ptr<Rule>> rules = [] {
     std::vector<std::unique_ptr<Rule>> r;
+    r.push_back(MakeAnalysisRunFailed());
     r.push_back(MakeApplicationDegraded());
     r.push_back(MakeApplicationResourceError());
     r.push_back(MakeConfigKeyMissing());
     r.push_back(MakeConfigMapMissing());
+    r.push_back(MakeContainerConfigError());
     r.push_back(MakeContainerResourcesMissing());
+    r.push_back(MakeControllerCreateFailed());
+    r.push_back(MakeCrashLoop());
     r.push_back(MakeDuplicateKey());
     r.push_back(MakeDuplicateObject());
     r.push_back(MakeHpaTargetMissing());
@@ -32,15 +36,19 @@ const std::vector<std::unique_ptr<Rule>>& AllRules() {
     r.push_back(MakeLoadError());
     r.push_back(MakeNetworkPolicySelectsNothing());
     r.push_back(MakePdbSelectsNothing());
+    r.push_back(MakePodUnschedulable());
     r.push_back(MakePvcMissing());
+    r.push_back(MakePvcPending());
     r.push_back(MakeReadinessProbeMissing());
     r.push_back(MakeRolloutAnalysisTemplateMissing());
     r.push_back(MakeRolloutCanaryStableSameService());
+    r.push_back(MakeRolloutDegraded());
     r.push_back(MakeRolloutIngressMissing());
     r.push_back(MakeRolloutServiceMissing());
     r.push_back(MakeRolloutServiceSelectorMismatch());
     r.push_back(MakeSecretMissing());
     r.push_back(MakeServiceAccountMissing());
+    r.push_back(MakeServiceNoReadyEndpoints());
     r.push_back(MakeServiceSelectsMultipleWorkloads());
     r.push_back(MakeServiceSelectsNothing());
     r.push_back(MakeServiceTargetPortMismatch());

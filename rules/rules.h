@@ -7,11 +7,15 @@
 
 namespace kora {
 
+std::unique_ptr<Rule> MakeAnalysisRunFailed();
 std::unique_ptr<Rule> MakeApplicationDegraded();
 std::unique_ptr<Rule> MakeApplicationResourceError();
 std::unique_ptr<Rule> MakeConfigKeyMissing();
 std::unique_ptr<Rule> MakeConfigMapMissing();
+std::unique_ptr<Rule> MakeContainerConfigError();
 std::unique_ptr<Rule> MakeContainerResourcesMissing();
+std::unique_ptr<Rule> MakeControllerCreateFailed();
+std::unique_ptr<Rule> MakeCrashLoop();
 std::unique_ptr<Rule> MakeDuplicateKey();
 std::unique_ptr<Rule> MakeDuplicateObject();
 std::unique_ptr<Rule> MakeHpaTargetMissing();
@@ -29,15 +33,19 @@ std::unique_ptr<Rule> MakeInvalidObject();
 std::unique_ptr<Rule> MakeLoadError();
 std::unique_ptr<Rule> MakeNetworkPolicySelectsNothing();
 std::unique_ptr<Rule> MakePdbSelectsNothing();
+std::unique_ptr<Rule> MakePodUnschedulable();
 std::unique_ptr<Rule> MakePvcMissing();
+std::unique_ptr<Rule> MakePvcPending();
 std::unique_ptr<Rule> MakeReadinessProbeMissing();
 std::unique_ptr<Rule> MakeRolloutAnalysisTemplateMissing();
 std::unique_ptr<Rule> MakeRolloutCanaryStableSameService();
+std::unique_ptr<Rule> MakeRolloutDegraded();
 std::unique_ptr<Rule> MakeRolloutIngressMissing();
 std::unique_ptr<Rule> MakeRolloutServiceMissing();
 std::unique_ptr<Rule> MakeRolloutServiceSelectorMismatch();
 std::unique_ptr<Rule> MakeSecretMissing();
 std::unique_ptr<Rule> MakeServiceAccountMissing();
+std::unique_ptr<Rule> MakeServiceNoReadyEndpoints();
 std::unique_ptr<Rule> MakeServiceSelectsMultipleWorkloads();
 std::unique_ptr<Rule> MakeServiceSelectsNothing();
 std::unique_ptr<Rule> MakeServiceTargetPortMismatch();
