@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "analyzer/engine.h"
+#include "analyzer/evidence.h"
 #include "analyzer/load.h"
 #include "reports/json_out.h"
 #include "reports/writer.h"
@@ -32,6 +33,7 @@ struct AnalyzeArgs {
   unsigned jobs = 0;
   bool complete = false;
   std::vector<std::string> assume;
+  std::string now;
 };
 
 bool WantColor(const std::string& mode, bool to_file) {
@@ -72,6 +74,11 @@ int RunGraph(const AnalyzeArgs& a) {
   lo.jobs = std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
   AnalysisOptions ao;
   ao.complete = a.complete;
+  ao.now = a.now;
+  if (!a.now.empty() && !ParseTimestamp(a.now)) {
+    std::cerr << "kora: --now wants an RFC 3339 time such as 2025-12-24T10:00:00Z, got '" << a.now << "'\n";
+    return kExitUsage;
+  }
   if (!ParseAssume(a.assume, ao.assume)) return kExitUsage;
   Loader loader(lo);
   if (a.paths.empty()) loader.AddPath("-");
@@ -159,7 +166,7 @@ int RunAnalyze(const AnalyzeArgs& a) {
   WriterOptions wo;
   wo.color = WantColor(a.color, !a.output.empty());
   std::unique_ptr<Writer> writer = MakeWriter(a.format, wo);
-  ReportInput in{load, findings, ao};
+  ReportInput in{load, findings, ao, &ctx};
   if (a.output.empty()) {
     writer->Write(in, std::cout);
     std::cout.flush();
@@ -253,6 +260,8 @@ int RunCli(int argc, char** argv) {
   analyze->add_option("--max-alias-nodes", a.max_alias_nodes, "Most nodes YAML aliases may add to one document");
   analyze->add_option("--max-depth", a.max_depth, "Deepest YAML/JSON nesting accepted");
   analyze->add_option("-j,--jobs", a.jobs, "Files parsed in parallel (0: automatic)");
+  analyze->add_option("--now", a.now,
+                      "The time durations are measured from (RFC 3339); default: the newest timestamp in the evidence");
   analyze->add_flag("--complete", a.complete,
                     "The input is a whole cluster or namespace dump: a reference to an object not in it is missing");
   analyze->add_option("--assume", a.assume,

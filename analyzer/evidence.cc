@@ -165,6 +165,8 @@ const Object* OwnerByName(const ObjectSet& objects, std::string_view kind, std::
       for (const char* k : {"DaemonSet", "Job", "ReplicaSet", "ReplicationController"}) {
         if (const Object* o = objects.Find(k, ns, head)) return o;
       }
+      // A CronJob's pod: <cronjob>-<minutes>-<id>, its Job not in the input.
+      if (const Object* cron = OwnerByName(objects, "Job", ns, head)) return cron;
     }
     // <statefulset>-<ordinal>
     if (!tail.empty() && std::all_of(tail.begin(), tail.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {

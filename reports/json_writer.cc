@@ -75,11 +75,41 @@ class JsonWriter : public Writer {
     j.Key("findings").BeginArray();
     for (const Finding& f : in.findings) WriteFinding(j, f, objects, sources);
     j.EndArray();
+    if (in.context) WriteEvidence(j, *in.context);
     j.EndObject();
     j.Finish();
   }
 
  private:
+  // The events read and what each attached to, with the evidence clock.
+  void WriteEvidence(JsonOut& j, const Context& ctx) {
+    const Evidence& ev = ctx.evidence();
+    j.Key("evidence").BeginObject();
+    if (ev.has_time()) {
+      j.Field("now", FormatTimestamp(ev.now()));
+      j.Field("oldest", FormatTimestamp(ev.oldest()));
+    }
+    j.Key("events").BeginArray();
+    for (const EventRecord& e : ev.events()) {
+      j.BeginObject();
+      j.Field("type", e.type).Field("reason", e.reason).Field("message", e.message);
+      j.Key("count").Int(e.count);
+      if (e.first != kNoTime) j.Field("firstSeen", FormatTimestamp(e.first));
+      if (e.last != kNoTime) j.Field("lastSeen", FormatTimestamp(e.last));
+      j.Key("regarding").BeginObject().Field("kind", e.kind).Field("namespace", e.ns).Field("name", e.name);
+      if (!e.field_path.empty()) j.Field("fieldPath", e.field_path);
+      j.EndObject();
+      if (e.attached != kNoObject) {
+        j.Field("attachedTo", ctx.objects()[e.attached].Ref()).Field("attachedVia", e.attached_via);
+      }
+      j.Key("location");
+      WriteLocation(j, e.loc, ctx.objects(), ctx.sources());
+      j.EndObject();
+    }
+    j.EndArray();
+    j.EndObject();
+  }
+
   void WriteFinding(JsonOut& j, const Finding& f, const ObjectSet& objects, const SourceManager& sources) {
     const Rule* rule = FindRule(f.rule);
     j.BeginObject();

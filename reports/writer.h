@@ -17,6 +17,7 @@ struct ReportInput {
   const LoadResult& load;
   const std::vector<Finding>& findings;
   const AnalysisOptions& options;
+  const Context* context = nullptr;  // graph and evidence, when the report shows them
 };
 
 struct WriterOptions {
