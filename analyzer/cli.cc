@@ -1,6 +1,7 @@
 // The command line: kora analyze | rules | explain, through CLI11.
 #include "analyzer/cli.h"
 
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -165,6 +166,11 @@ int RunAnalyze(const AnalyzeArgs& a) {
 
   WriterOptions wo;
   wo.color = WantColor(a.color, !a.output.empty());
+  // Wrap only for a person at a terminal; files and pipes get one line per finding.
+  if (a.output.empty() && ::isatty(STDOUT_FILENO) == 1) {
+    struct winsize ws {};
+    if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40) wo.width = ws.ws_col;
+  }
   std::unique_ptr<Writer> writer = MakeWriter(a.format, wo);
   ReportInput in{load, findings, ao, &ctx};
   if (a.output.empty()) {

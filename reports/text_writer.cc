@@ -100,17 +100,40 @@ class TextWriter : public Writer {
     return t + ")";
   }
 
+  // Breaks a line at spaces so that indent + text fits the width; a word
+  // longer than the width stays whole.
+  std::vector<std::string> Wrap(const std::string& line, size_t indent) const {
+    if (opt_.width == 0 || indent + line.size() <= opt_.width) return {line};
+    size_t room = opt_.width > indent + 20 ? opt_.width - indent : 20;
+    std::vector<std::string> out;
+    size_t start = 0;
+    while (start < line.size()) {
+      if (line.size() - start <= room) {
+        out.push_back(line.substr(start));
+        break;
+      }
+      size_t cut = line.rfind(' ', start + room);
+      if (cut == std::string::npos || cut <= start) cut = line.find(' ', start + room);
+      if (cut == std::string::npos) {
+        out.push_back(line.substr(start));
+        break;
+      }
+      out.push_back(line.substr(start, cut - start));
+      start = cut + 1;
+    }
+    return out;
+  }
+
   void WriteIndented(std::string_view label, std::string_view text, std::ostream& out) const {
     std::string safe = TermSafe(text);
     std::istringstream lines(safe);
     std::string line;
     bool first = true;
+    size_t indent = 4 + label.size();
     while (std::getline(lines, line)) {
-      if (first) {
-        out << "    " << label << line << "\n";
+      for (const std::string& piece : Wrap(line, indent)) {
+        out << "    " << (first ? std::string(label) : std::string(label.size(), ' ')) << piece << "\n";
         first = false;
-      } else {
-        out << "    " << std::string(label.size(), ' ') << line << "\n";
       }
     }
   }

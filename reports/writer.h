@@ -23,7 +23,7 @@ struct ReportInput {
 struct WriterOptions {
   bool color = false;
   std::string source_root;  // URIs and paths are made relative to it
-  unsigned width = 100;     // text wrapping
+  unsigned width = 0;       // wrap text output at this width (0: never; set on a terminal)
 };
 
 class Writer {
