@@ -228,6 +228,10 @@ void Loader::AddPath(const std::string& path) {
     pending_.push_back(std::move(p));
     return;
   }
+  if (options_.ignore && options_.ignore(path)) {
+    result_.stats.skipped["ignored"]++;
+    return;
+  }
   struct stat st;
   if (::stat(path.c_str(), &st) != 0) {
     result_.bad_paths.push_back(path + ": " + std::strerror(errno));
@@ -264,6 +268,10 @@ void Loader::Walk(const std::string& dir, int depth) {
   }
   std::sort(entries.begin(), entries.end());
   for (const std::string& entry : entries) {
+    if (options_.ignore && options_.ignore(entry)) {
+      result_.stats.skipped["ignored"]++;
+      continue;
+    }
     struct stat lst, st;
     if (::lstat(entry.c_str(), &lst) != 0) continue;
     bool is_link = S_ISLNK(lst.st_mode);
