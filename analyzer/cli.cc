@@ -191,6 +191,10 @@ int RunAnalyze(const CLI::App& cmd, AnalyzeArgs a) {
       if (p.kind == ProblemKind::kUnreadable && !load.bad_paths.empty()) continue;
       std::cerr << "kora: " << load.sources->file(p.file).path << ": " << p.message << "\n";
     }
+    auto ignored = load.stats.skipped.find("ignored");
+    if (ignored != load.stats.skipped.end()) {
+      std::cerr << "kora: " << ignored->second << " path(s) left out by the ignore globs of " << config.path << "\n";
+    }
     std::cerr << "kora: nothing could be read" << (a.paths.empty() ? " from standard input" : "") << "\n";
     return kExitUsage;
   }

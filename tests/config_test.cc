@@ -177,6 +177,10 @@ TEST_F(ConfigCli, IgnoredPathsAreNotRead) {
   // Explicit paths too.
   CommandResult explicit_path = Run({"analyze", "deploy/app.yaml", "deploy/vendor/broken.yaml"});
   EXPECT_EQ(explicit_path.exit_code, 0) << explicit_path.out;
+  CommandResult nothing = Run({"analyze", "deploy/vendor/broken.yaml"});
+  EXPECT_EQ(nothing.exit_code, 2);
+  EXPECT_NE(nothing.err.find("kora: 1 path(s) left out by the ignore globs of .kora.yaml"), std::string::npos)
+      << nothing.err;
 }
 
 TEST_F(ConfigCli, ABadConfigurationIsAUsageError) {
