@@ -68,11 +68,12 @@ std::string_view FixFor(const Finding& f, const Rule* rule) {
 
 class SarifWriter : public Writer {
  public:
-  explicit SarifWriter(const WriterOptions& o) : opt_(o) {
+  explicit SarifWriter(const WriterOptions& o) {
     std::error_code ec;
     fs::path root = o.source_root.empty() ? fs::current_path(ec) : fs::path(o.source_root);
     root_ = fs::absolute(root, ec).lexically_normal();
-    if (root_.has_filename() == false && root_.generic_string().size() > 1) root_ = root_.parent_path();
+    // "dir/" would make every relative path start with "..".
+    if (root_.filename().empty() && root_ != root_.root_path()) root_ = root_.parent_path();
   }
 
   void Write(const ReportInput& in, std::ostream& out) override {
@@ -327,7 +328,6 @@ class SarifWriter : public Writer {
     j.EndObject();
   }
 
-  WriterOptions opt_;
   fs::path root_;
   const ObjectSet* objects_ = nullptr;
   const SourceManager* sources_ = nullptr;

@@ -158,6 +158,11 @@ TEST(Sarif, UrisAreRelativeToTheSourceRootOrAbsolute) {
   std::string base = "file://" + dir.string() + "/";
   EXPECT_EQ(rel.run()["originalUriBaseIds"]["SRCROOT"]["uri"].Str(), base);
 
+  under.source_root = dir.string() + "/";  // a trailing slash changes nothing
+  Sarif slash = WriteAnalysis(a, under);
+  EXPECT_EQ(slash.results().At(0)["locations"].At(0)["physicalLocation"]["artifactLocation"]["uri"].Str(),
+            "sub%20dir/web%20%C3%A9.yaml");
+
   WriterOptions elsewhere;
   elsewhere.source_root = (dir / "sub dir" / "nested").string();
   Sarif abs = WriteAnalysis(a, elsewhere);
