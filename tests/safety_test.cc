@@ -130,7 +130,7 @@ TEST(Safety, NoSecretReachesAnyOutput) {
     std::string what = args[0] + " " + args[args.size() - 2];
     ASSERT_NE(r.exit_code, 2) << what << ": " << r.err;
     ASSERT_FALSE(r.out.empty()) << what;
-    if (args[4] == "text" && args.size() == 6) text_report = r.out;
+    if (args.size() == 6 && args[4] == "text") text_report = r.out;
     for (const std::string& canary : c.all) {
       EXPECT_EQ(r.out.find(canary), std::string::npos) << what << " leaks " << canary << ":\n" << r.out;
       EXPECT_EQ(r.err.find(canary), std::string::npos) << what << " leaks " << canary << " on stderr";
