@@ -6,10 +6,13 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <thread>
 
+#include "analyzer/baseline.h"
+#include "analyzer/config.h"
 #include "analyzer/engine.h"
 #include "analyzer/evidence.h"
 #include "analyzer/load.h"
@@ -35,6 +38,11 @@ struct AnalyzeArgs {
   bool complete = false;
   std::vector<std::string> assume;
   std::string now;
+  std::string source_root;
+  std::string config;
+  std::string baseline;
+  std::string kube_version;
+  std::string pss;
 };
 
 bool WantColor(const std::string& mode, bool to_file) {
@@ -114,16 +122,64 @@ int RunGraph(const AnalyzeArgs& a) {
   return kExitOk;
 }
 
-int RunAnalyze(const AnalyzeArgs& a) {
+// Appends items to a list unless the command line said the opposite.
+void MergeRuleList(const std::vector<std::string>& from_file, const std::vector<std::string>& cli_opposite,
+                   std::vector<std::string>& cli) {
+  std::vector<std::string> merged;
+  for (const std::string& id : from_file) {
+    if (std::find(cli_opposite.begin(), cli_opposite.end(), id) == cli_opposite.end()) merged.push_back(id);
+  }
+  merged.insert(merged.end(), cli.begin(), cli.end());
+  cli = std::move(merged);
+}
+
+// Reads .kora.yaml (or --config) into the arguments; options given on the
+// command line win. Returns false after printing the error.
+bool ApplyConfig(const CLI::App& cmd, AnalyzeArgs& a, Config& config) {
+  std::string path = a.config;
+  if (path.empty()) {
+    std::error_code ec;
+    if (!std::filesystem::exists(std::string(kConfigFileName), ec)) return true;
+    path = kConfigFileName;
+  }
+  std::string error;
+  if (!LoadConfigFile(path, config, error)) {
+    std::cerr << "kora: " << error << "\n";
+    return false;
+  }
+  auto take = [&](const char* option, const std::optional<std::string>& value, std::string& arg) {
+    if (value && cmd.count(option) == 0) arg = *value;
+  };
+  take("--profile", config.profile, a.profile);
+  take("--namespace", config.default_namespace, a.ns);
+  take("--kube-version", config.kube_version, a.kube_version);
+  take("--pss", config.pss_level, a.pss);
+  std::vector<std::string> cli_enable = a.enable;
+  MergeRuleList(config.enable, a.disable, a.enable);
+  MergeRuleList(config.disable, cli_enable, a.disable);
+  a.assume.insert(a.assume.begin(), config.assume.begin(), config.assume.end());
+  return true;
+}
+
+int RunAnalyze(const CLI::App& cmd, AnalyzeArgs a) {
+  Config config;
+  if (!ApplyConfig(cmd, a, config)) return kExitUsage;
   LoadOptions lo;
   lo.default_namespace = a.ns;
   lo.max_file_size = a.max_file_size;
   lo.max_alias_nodes = a.max_alias_nodes;
   lo.max_depth = a.max_depth;
   lo.jobs = a.jobs ? a.jobs : std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
+  if (!config.ignore.empty()) {
+    lo.ignore = [globs = config.ignore](const std::string& path) { return PathIgnored(path, globs); };
+  }
   AnalysisOptions ao;
   ao.profile = *ParseProfile(a.profile);
   ao.complete = a.complete;
+  ao.kube_version = a.kube_version;
+  ao.pss_level = a.pss;
+  ao.severity.insert(config.severity.begin(), config.severity.end());
+  for (const auto& [rule, params] : config.params) ao.params[rule] = params;
   if (!ParseAssume(a.assume, ao.assume)) return kExitUsage;
   for (const std::string& id : a.enable) ao.enable.insert(id);
   for (const std::string& id : a.disable) ao.disable.insert(id);
@@ -152,6 +208,10 @@ int RunAnalyze(const AnalyzeArgs& a) {
       if (p.kind == ProblemKind::kUnreadable && !load.bad_paths.empty()) continue;
       std::cerr << "kora: " << load.sources->file(p.file).path << ": " << p.message << "\n";
     }
+    auto ignored = load.stats.skipped.find("ignored");
+    if (ignored != load.stats.skipped.end()) {
+      std::cerr << "kora: " << ignored->second << " path(s) left out by the ignore globs of " << config.path << "\n";
+    }
     std::cerr << "kora: nothing could be read" << (a.paths.empty() ? " from standard input" : "") << "\n";
     return kExitUsage;
   }
@@ -163,6 +223,16 @@ int RunAnalyze(const AnalyzeArgs& a) {
 
   Context ctx(load, ao);
   std::vector<Finding> findings = RunRules(ctx);
+  std::optional<BaselineComparison> comparison;
+  if (!a.baseline.empty()) {
+    Baseline baseline;
+    std::string error;
+    if (!ReadBaseline(a.baseline, baseline, error)) {
+      std::cerr << "kora: " << error << "\n";
+      return kExitUsage;
+    }
+    comparison = CompareWithBaseline(baseline, findings, *load.objects, *load.sources);
+  }
 
   WriterOptions wo;
   wo.color = WantColor(a.color, !a.output.empty());
@@ -171,8 +241,9 @@ int RunAnalyze(const AnalyzeArgs& a) {
     struct winsize ws {};
     if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40) wo.width = ws.ws_col;
   }
+  wo.source_root = a.source_root;
   std::unique_ptr<Writer> writer = MakeWriter(a.format, wo);
-  ReportInput in{load, findings, ao, &ctx};
+  ReportInput in{load, findings, ao, comparison ? &*comparison : nullptr, &ctx};
   if (a.output.empty()) {
     writer->Write(in, std::cout);
     std::cout.flush();
@@ -185,8 +256,10 @@ int RunAnalyze(const AnalyzeArgs& a) {
     writer->Write(in, out);
   }
   if (!fail_on) return kExitOk;
-  for (const Finding& f : findings) {
-    if (f.severity >= *fail_on) return kExitFindings;
+  for (size_t i = 0; i < findings.size(); ++i) {
+    // With a baseline only what is new since can fail the run.
+    if (comparison && comparison->states[i] != BaselineState::kNew) continue;
+    if (findings[i].severity >= *fail_on) return kExitFindings;
   }
   return kExitOk;
 }
@@ -273,6 +346,15 @@ int RunCli(int argc, char** argv) {
   analyze->add_option("--assume", a.assume,
                       "An object that exists outside the input (repeatable): Kind/namespace/name or Kind/name")
       ->expected(1)->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  analyze->add_option("--source-root", a.source_root,
+                      "SARIF: file URIs are relative to this directory (default: the working directory)");
+  analyze->add_option("--config", a.config, "Read options from this file (default: .kora.yaml if present)");
+  analyze->add_option("--baseline", a.baseline,
+                      "An earlier SARIF report: mark findings new or unchanged, list absent ones, "
+                      "and fail only on new ones");
+  analyze->add_option("--kube-version", a.kube_version, "Target Kubernetes minor version, e.g. 1.31");
+  analyze->add_option("--pss", a.pss, "Pod Security Standards level to check where no namespace label says")
+      ->check(CLI::IsMember({"baseline", "restricted"}));
 
   AnalyzeArgs g;
   g.format = "dot";
@@ -303,7 +385,7 @@ int RunCli(int argc, char** argv) {
     app.exit(e);
     return kExitUsage;
   }
-  if (*analyze) return RunAnalyze(a);
+  if (*analyze) return RunAnalyze(*analyze, a);
   if (*rules) return RunRulesCommand(rules_format);
   if (*graph) return RunGraph(g);
   if (*explain) return RunExplain(explain_id);

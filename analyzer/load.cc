@@ -15,6 +15,8 @@
 #include <thread>
 #include <unordered_set>
 
+#include "analyzer/redact.h"
+
 namespace kora {
 
 namespace fs = std::filesystem;
@@ -120,6 +122,15 @@ void AddProblem(std::vector<LoadProblem>& out, ProblemKind kind, FileId file, Ma
   out.push_back(std::move(p));
 }
 
+// The YAML document (between column-0 "---" lines) that holds offset, so an
+// excerpt from it can be redacted as the document requires.
+std::string_view DocumentAround(std::string_view text, size_t offset) {
+  size_t previous = text.rfind("\n---", offset);
+  size_t begin = previous == std::string_view::npos ? 0 : previous + 1;
+  size_t end = text.find("\n---", offset);
+  return text.substr(begin, end == std::string_view::npos ? std::string_view::npos : end - begin);
+}
+
 }  // namespace
 
 ParsedFile ParseBuffer(std::string& text, FileId file, const std::string& name, const LoadOptions& options) {
@@ -171,7 +182,7 @@ ParsedFile ParseBuffer(std::string& text, FileId file, const std::string& name, 
     AddProblem(out.problems, ProblemKind::kEncoding, file, m,
                "not valid UTF-8 (" + std::to_string(count) +
                    " invalid byte(s), each read as U+FFFD); Kubernetes requires UTF-8",
-               std::string(lines.Line(m.line)));
+               RedactLine(lines.Line(m.line), DocumentAround(text, first)));
   }
   size_t first = text.find_first_not_of(" \t\r\n");
   if (first == std::string::npos) return out;
@@ -217,6 +228,10 @@ void Loader::AddPath(const std::string& path) {
     pending_.push_back(std::move(p));
     return;
   }
+  if (options_.ignore && options_.ignore(path)) {
+    result_.stats.skipped["ignored"]++;
+    return;
+  }
   struct stat st;
   if (::stat(path.c_str(), &st) != 0) {
     result_.bad_paths.push_back(path + ": " + std::strerror(errno));
@@ -253,6 +268,10 @@ void Loader::Walk(const std::string& dir, int depth) {
   }
   std::sort(entries.begin(), entries.end());
   for (const std::string& entry : entries) {
+    if (options_.ignore && options_.ignore(entry)) {
+      result_.stats.skipped["ignored"]++;
+      continue;
+    }
     struct stat lst, st;
     if (::lstat(entry.c_str(), &lst) != 0) continue;
     bool is_link = S_ISLNK(lst.st_mode);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -42,6 +43,9 @@ struct LoadOptions {
   uint32_t max_depth = 512;                  // nesting depth of YAML/JSON
   uint64_t max_files = 1'000'000;            // files taken from directory walks
   unsigned jobs = 1;                         // files parsed in parallel
+  // Paths to leave out (.kora.yaml `ignore`), asked of explicit paths and of
+  // every file and directory a walk finds; counted as skipped "ignored".
+  std::function<bool(const std::string& path)> ignore;
 };
 
 struct LoadStats {

@@ -72,8 +72,12 @@ class JsonWriter : public Writer {
     j.Key("error").UInt(c.error).Key("warning").UInt(c.warning).Key("note").UInt(c.note).Key("total").UInt(c.total());
     j.EndObject();
 
+    if (in.baseline) WriteBaseline(j, *in.baseline);
+
     j.Key("findings").BeginArray();
-    for (const Finding& f : in.findings) WriteFinding(j, f, objects, sources);
+    for (size_t i = 0; i < in.findings.size(); ++i) {
+      WriteFinding(j, in.findings[i], objects, sources, in.baseline ? &in.baseline->states[i] : nullptr);
+    }
     j.EndArray();
     if (in.context) WriteEvidence(j, *in.context);
     j.EndObject();
@@ -110,7 +114,24 @@ class JsonWriter : public Writer {
     j.EndObject();
   }
 
-  void WriteFinding(JsonOut& j, const Finding& f, const ObjectSet& objects, const SourceManager& sources) {
+  // With --baseline: the counts and the baseline results now gone.
+  static void WriteBaseline(JsonOut& j, const BaselineComparison& b) {
+    j.Key("baseline").BeginObject();
+    j.Field("file", b.path);
+    j.Key("new").UInt(b.new_count).Key("unchanged").UInt(b.unchanged_count).Key("absent").UInt(b.absent.size());
+    j.Key("absentResults").BeginArray();
+    for (const BaselineResult& r : b.absent) {
+      j.BeginObject().Field("ruleId", r.rule).Field("severity", r.level).Field("message", r.message);
+      j.Field("fingerprint", r.fingerprint).Field("uri", r.uri);
+      if (r.span.begin.line) j.FieldInt("startLine", r.span.begin.line);
+      j.EndObject();
+    }
+    j.EndArray();
+    j.EndObject();
+  }
+
+  void WriteFinding(JsonOut& j, const Finding& f, const ObjectSet& objects, const SourceManager& sources,
+                    const BaselineState* state) {
     const Rule* rule = FindRule(f.rule);
     j.BeginObject();
     j.Field("ruleId", f.rule);
@@ -123,6 +144,7 @@ class JsonWriter : public Writer {
     if (!f.container.empty()) j.Field("container", f.container);
     if (!f.excerpt.empty()) j.Field("excerpt", f.excerpt);
     j.Field("fingerprint", Fingerprint(f, objects, sources));
+    if (state) j.Field("baselineState", BaselineStateName(*state));
     j.Key("related").BeginArray();
     for (const RelatedLocation& r : f.related) {
       j.BeginObject();

@@ -37,6 +37,7 @@ class TextWriter : public Writer {
   explicit TextWriter(const WriterOptions& o) : opt_(o) {}
 
   void Write(const ReportInput& in, std::ostream& out) override {
+    in_ = &in;
     const ObjectSet& objects = *in.load.objects;
     const SourceManager& sources = *in.load.sources;
     // Diagnoses first, as short chains.
@@ -140,7 +141,7 @@ class TextWriter : public Writer {
 
   void WriteFinding(const Finding& f, const SourceManager& sources, std::ostream& out) const {
     out << "  " << TermSafe(Position(f.loc, sources), false) << " " << SeverityText(f.severity) << " "
-        << Paint("2", f.rule) << " " << TermSafe(f.message) << "\n";
+        << Paint("2", f.rule) << BaselineMark(f) << " " << TermSafe(f.message) << "\n";
     if (!f.excerpt.empty() && f.loc.span.begin.line) {
       std::string num = std::to_string(f.loc.span.begin.line);
       out << "    " << num << " | " << TermSafe(f.excerpt, false) << "\n";
@@ -181,7 +182,27 @@ class TextWriter : public Writer {
     out << "\n";
   }
 
+  // " [new]" or " [unchanged]" with --baseline.
+  std::string BaselineMark(const Finding& f) const {
+    if (!in_ || !in_->baseline) return "";
+    size_t i = static_cast<size_t>(&f - in_->findings.data());
+    return " [" + std::string(BaselineStateName(in_->baseline->states[i])) + "]";
+  }
+
+  void WriteBaseline(const BaselineComparison& b, std::ostream& out) const {
+    for (const BaselineResult& r : b.absent) {
+      std::string where = r.uri + (r.span.begin.line ? fmt::format(":{}", r.span.begin.line) : "");
+      out << "  " << TermSafe(where, false) << " " << TermSafe(r.level, false) << " " << TermSafe(r.rule, false)
+          << " [absent] " << TermSafe(r.message) << "\n";
+    }
+    if (!b.absent.empty()) out << "\n";
+    out << Bold(fmt::format("Baseline {}: {} new, {} unchanged, {} absent", TermSafe(b.path, false), b.new_count,
+                            b.unchanged_count, b.absent.size()))
+        << "\n";
+  }
+
   void WriteSummary(const ReportInput& in, std::ostream& out) const {
+    if (in.baseline) WriteBaseline(*in.baseline, out);
     SeverityCounts c = CountSeverities(in.findings);
     const LoadStats& s = in.load.stats;
     uint64_t skipped = 0;
@@ -200,6 +221,7 @@ class TextWriter : public Writer {
   }
 
   WriterOptions opt_;
+  const ReportInput* in_ = nullptr;
 };
 
 }  // namespace

@@ -4,15 +4,17 @@ namespace kora {
 
 std::unique_ptr<Writer> MakeTextWriter(const WriterOptions& options);
 std::unique_ptr<Writer> MakeJsonWriter(const WriterOptions& options);
+std::unique_ptr<Writer> MakeSarifWriter(const WriterOptions& options);
 
 const std::vector<std::string>& WriterFormats() {
-  static const std::vector<std::string> formats = {"text", "json"};
+  static const std::vector<std::string> formats = {"text", "json", "sarif"};
   return formats;
 }
 
 std::unique_ptr<Writer> MakeWriter(std::string_view format, const WriterOptions& options) {
   if (format == "text") return MakeTextWriter(options);
   if (format == "json") return MakeJsonWriter(options);
+  if (format == "sarif") return MakeSarifWriter(options);
   return nullptr;
 }
 

@@ -1,4 +1,4 @@
-// Report writers: text, JSON (and later SARIF, HTML) behind one interface.
+// Report writers: text, JSON, SARIF (and later HTML) behind one interface.
 #pragma once
 
 #include <memory>
@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "analyzer/baseline.h"
 #include "analyzer/engine.h"
 #include "analyzer/finding.h"
 #include "analyzer/load.h"
@@ -17,12 +18,16 @@ struct ReportInput {
   const LoadResult& load;
   const std::vector<Finding>& findings;
   const AnalysisOptions& options;
+  // With --baseline: each finding's state and the baseline results now gone.
+  const BaselineComparison* baseline = nullptr;
   const Context* context = nullptr;  // graph and evidence, when the report shows them
 };
 
 struct WriterOptions {
   bool color = false;
-  std::string source_root;  // URIs and paths are made relative to it
+  // SARIF URIs are made relative to it (recorded as originalUriBaseIds
+  // SRCROOT); empty means the working directory.
+  std::string source_root;
   unsigned width = 0;       // wrap text output at this width (0: never; set on a terminal)
 };
 

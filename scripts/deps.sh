@@ -9,6 +9,7 @@ packages=(g++ cmake make pkg-config ccache
   libgtest-dev libgmock-dev libbenchmark-dev)
 if [ "$what" = test ]; then
   packages+=(python3 python3-jsonschema)
+  command -v npm >/dev/null || packages+=(npm)
 fi
 missing=()
 for p in "${packages[@]}"; do
@@ -22,4 +23,20 @@ if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# Test tools from the npm registry (Microsoft's SARIF multitool, used by
+# scripts/sarif-validate.sh), exactly as package-lock.json pins them.
+if [ "$what" = test ]; then
+  cd "$(dirname "$0")/.."
+  if ! command -v npm >/dev/null 2>&1; then
+    # A fresh Debian 12 has no Node.js: take Debian's.
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends nodejs npm
+  fi
+  if [ ! -e node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool ] ||
+    [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    npm ci --no-audit --no-fund --loglevel=error
+  fi
 fi

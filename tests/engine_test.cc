@@ -43,7 +43,8 @@ TEST(Engine, EnableDisableAndSeverityOverrides) {
   EXPECT_TRUE(Of(AnalyzeText(kLatest, o), "image-latest-tag").empty());
   AnalysisOptions s = AllRulesOptions();
   s.severity["image-latest-tag"] = Severity::kError;
-  auto f = Of(AnalyzeText(kLatest, s), "image-latest-tag");
+  Analysis severe = AnalyzeText(kLatest, s);  // Of() points into it
+  auto f = Of(severe, "image-latest-tag");
   ASSERT_EQ(f.size(), 1u);
   EXPECT_EQ(f[0]->severity, Severity::kError);
 }
