@@ -9,6 +9,7 @@
 #include <iostream>
 #include <thread>
 
+#include "analyzer/apiversions.h"
 #include "analyzer/engine.h"
 #include "analyzer/load.h"
 #include "reports/json_out.h"
@@ -32,6 +33,7 @@ struct AnalyzeArgs {
   unsigned jobs = 0;
   bool complete = false;
   std::vector<std::string> assume;
+  std::string kube_version;
 };
 
 bool WantColor(const std::string& mode, bool to_file) {
@@ -107,6 +109,11 @@ int RunAnalyze(const AnalyzeArgs& a) {
   AnalysisOptions ao;
   ao.profile = *ParseProfile(a.profile);
   ao.complete = a.complete;
+  if (!a.kube_version.empty() && !ParseKubeVersion(a.kube_version)) {
+    std::cerr << "kora: --kube-version wants a Kubernetes version like 1.29, got '" << a.kube_version << "'\n";
+    return kExitUsage;
+  }
+  ao.kube_version = a.kube_version;
   if (!ParseAssume(a.assume, ao.assume)) return kExitUsage;
   for (const std::string& id : a.enable) ao.enable.insert(id);
   for (const std::string& id : a.disable) ao.disable.insert(id);
@@ -214,7 +221,8 @@ int RunExplain(const std::string& id) {
 }  // namespace
 
 std::string VersionString() {
-  return std::string("kora ") + KORA_VERSION;
+  return std::string("kora ") + KORA_VERSION + "\ndefault --kube-version: " + KubeVersionName(NewestKubeMinor()) +
+         " (the newest Kubernetes release in kora's deprecated-API table)";
 }
 
 int RunCli(int argc, char** argv) {
@@ -249,6 +257,9 @@ int RunCli(int argc, char** argv) {
   analyze->add_option("--assume", a.assume,
                       "An object that exists outside the input (repeatable): Kind/namespace/name or Kind/name")
       ->expected(1)->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  analyze->add_option("--kube-version", a.kube_version,
+                      "Kubernetes version to check API versions against, e.g. 1.29 (default: the newest kora knows, " +
+                          KubeVersionName(NewestKubeMinor()) + ")");
 
   AnalyzeArgs g;
   g.format = "dot";

@@ -10,6 +10,8 @@ namespace kora {
 const std::vector<std::unique_ptr<Rule>>& AllRules() {
   static const std::vector<std::unique_ptr<Rule>> rules = [] {
     std::vector<std::unique_ptr<Rule>> r;
+    r.push_back(MakeApiVersionDeprecated());
+    r.push_back(MakeApiVersionRemoved());
     r.push_back(MakeApplicationResourceError());
     r.push_back(MakeConfigKeyMissing());
     r.push_back(MakeConfigMapMissing());

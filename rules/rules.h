@@ -7,6 +7,8 @@
 
 namespace kora {
 
+std::unique_ptr<Rule> MakeApiVersionDeprecated();
+std::unique_ptr<Rule> MakeApiVersionRemoved();
 std::unique_ptr<Rule> MakeApplicationResourceError();
 std::unique_ptr<Rule> MakeConfigKeyMissing();
 std::unique_ptr<Rule> MakeConfigMapMissing();
