@@ -28,6 +28,9 @@ const std::vector<std::unique_ptr<Rule>>& AllRules() {
     r.push_back(MakeIngressBackendServiceMissing());
     r.push_back(MakeIngressClassMissing());
     r.push_back(MakeIngressTlsSecretMissing());
+    r.push_back(MakeInvalidAnnotation());
+    r.push_back(MakeInvalidLabel());
+    r.push_back(MakeInvalidName());
     r.push_back(MakeInvalidObject());
     r.push_back(MakeLoadError());
     r.push_back(MakeNetworkPolicySelectsNothing());
