@@ -16,7 +16,11 @@ const std::vector<std::unique_ptr<Rule>>& AllRules() {
     r.push_back(MakeConfigKeyMissing());
     r.push_back(MakeConfigMapMissing());
     r.push_back(MakeContainerResourcesMissing());
+    r.push_back(MakeDuplicateContainerPort());
+    r.push_back(MakeDuplicateEnvName());
     r.push_back(MakeDuplicateKey());
+    r.push_back(MakeDuplicateMountPath());
+    r.push_back(MakeDuplicateName());
     r.push_back(MakeDuplicateObject());
     r.push_back(MakeHpaTargetMissing());
     r.push_back(MakeHpaTargetSetsReplicas());
@@ -50,7 +54,9 @@ const std::vector<std::unique_ptr<Rule>>& AllRules() {
     r.push_back(MakeStatefulSetServiceMissing());
     r.push_back(MakeStatefulSetServiceNotHeadless());
     r.push_back(MakeStorageClassMissing());
+    r.push_back(MakeVolumeMountMissingVolume());
     r.push_back(MakeWorkloadSelectorMismatch());
+    r.push_back(MakeWorkloadSelectorMissing());
     return r;
   }();
   return rules;

@@ -13,7 +13,11 @@ std::unique_ptr<Rule> MakeApplicationResourceError();
 std::unique_ptr<Rule> MakeConfigKeyMissing();
 std::unique_ptr<Rule> MakeConfigMapMissing();
 std::unique_ptr<Rule> MakeContainerResourcesMissing();
+std::unique_ptr<Rule> MakeDuplicateContainerPort();
+std::unique_ptr<Rule> MakeDuplicateEnvName();
 std::unique_ptr<Rule> MakeDuplicateKey();
+std::unique_ptr<Rule> MakeDuplicateMountPath();
+std::unique_ptr<Rule> MakeDuplicateName();
 std::unique_ptr<Rule> MakeDuplicateObject();
 std::unique_ptr<Rule> MakeHpaTargetMissing();
 std::unique_ptr<Rule> MakeHpaTargetSetsReplicas();
@@ -47,6 +51,8 @@ std::unique_ptr<Rule> MakeServiceTargetPortMismatch();
 std::unique_ptr<Rule> MakeStatefulSetServiceMissing();
 std::unique_ptr<Rule> MakeStatefulSetServiceNotHeadless();
 std::unique_ptr<Rule> MakeStorageClassMissing();
+std::unique_ptr<Rule> MakeVolumeMountMissingVolume();
 std::unique_ptr<Rule> MakeWorkloadSelectorMismatch();
+std::unique_ptr<Rule> MakeWorkloadSelectorMissing();
 
 }  // namespace kora
