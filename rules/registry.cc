@@ -40,7 +40,10 @@ const std::vector<std::unique_ptr<Rule>>& AllRules() {
     r.push_back(MakeNetworkPolicySelectsNothing());
     r.push_back(MakePdbSelectsNothing());
     r.push_back(MakePvcMissing());
+    r.push_back(MakeQuantityInvalid());
+    r.push_back(MakeQuantitySuspiciousUnit());
     r.push_back(MakeReadinessProbeMissing());
+    r.push_back(MakeResourceRequestExceedsLimit());
     r.push_back(MakeRolloutAnalysisTemplateMissing());
     r.push_back(MakeRolloutCanaryStableSameService());
     r.push_back(MakeRolloutIngressMissing());
