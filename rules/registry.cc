@@ -36,9 +36,13 @@ const std::vector<std::unique_ptr<Rule>>& AllRules() {
     r.push_back(MakeInvalidLabel());
     r.push_back(MakeInvalidName());
     r.push_back(MakeInvalidObject());
+    r.push_back(MakeLivenessProbeMissing());
+    r.push_back(MakeLivenessSameAsReadiness());
     r.push_back(MakeLoadError());
     r.push_back(MakeNetworkPolicySelectsNothing());
     r.push_back(MakePdbSelectsNothing());
+    r.push_back(MakeProbePortMissing());
+    r.push_back(MakeProbePortUndeclared());
     r.push_back(MakePvcMissing());
     r.push_back(MakeQuantityInvalid());
     r.push_back(MakeQuantitySuspiciousUnit());
