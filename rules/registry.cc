@@ -16,12 +16,15 @@ const std::vector<std::unique_ptr<Rule>>& AllRules() {
     r.push_back(MakeConfigKeyMissing());
     r.push_back(MakeConfigMapMissing());
     r.push_back(MakeContainerResourcesMissing());
+    r.push_back(MakeDeploymentReplicasLow());
     r.push_back(MakeDuplicateContainerPort());
     r.push_back(MakeDuplicateEnvName());
     r.push_back(MakeDuplicateKey());
     r.push_back(MakeDuplicateMountPath());
     r.push_back(MakeDuplicateName());
     r.push_back(MakeDuplicateObject());
+    r.push_back(MakeHpaMinReplicasLow());
+    r.push_back(MakeHpaReplicasInvalid());
     r.push_back(MakeHpaTargetMissing());
     r.push_back(MakeHpaTargetSetsReplicas());
     r.push_back(MakeImageLatestTag());
@@ -40,6 +43,8 @@ const std::vector<std::unique_ptr<Rule>>& AllRules() {
     r.push_back(MakeLivenessSameAsReadiness());
     r.push_back(MakeLoadError());
     r.push_back(MakeNetworkPolicySelectsNothing());
+    r.push_back(MakePdbBlocksEviction());
+    r.push_back(MakePdbMissing());
     r.push_back(MakePdbSelectsNothing());
     r.push_back(MakeProbePortMissing());
     r.push_back(MakeProbePortUndeclared());
@@ -47,6 +52,7 @@ const std::vector<std::unique_ptr<Rule>>& AllRules() {
     r.push_back(MakeQuantityInvalid());
     r.push_back(MakeQuantitySuspiciousUnit());
     r.push_back(MakeReadinessProbeMissing());
+    r.push_back(MakeReplicasNotSpread());
     r.push_back(MakeResourceRequestExceedsLimit());
     r.push_back(MakeRolloutAnalysisTemplateMissing());
     r.push_back(MakeRolloutCanaryStableSameService());
@@ -61,6 +67,9 @@ const std::vector<std::unique_ptr<Rule>>& AllRules() {
     r.push_back(MakeStatefulSetServiceMissing());
     r.push_back(MakeStatefulSetServiceNotHeadless());
     r.push_back(MakeStorageClassMissing());
+    r.push_back(MakeTopologySpreadIneffective());
+    r.push_back(MakeTopologySpreadInvalid());
+    r.push_back(MakeUpdateStrategyNotRolling());
     r.push_back(MakeVolumeMountMissingVolume());
     r.push_back(MakeWorkloadSelectorMismatch());
     r.push_back(MakeWorkloadSelectorMissing());
