@@ -16,6 +16,8 @@ const std::vector<std::unique_ptr<Rule>>& AllRules() {
     r.push_back(MakeConfigKeyMissing());
     r.push_back(MakeConfigMapMissing());
     r.push_back(MakeContainerResourcesMissing());
+    r.push_back(MakeCronJobConcurrencyAllowed());
+    r.push_back(MakeCronJobDeadlineMissing());
     r.push_back(MakeDeploymentReplicasLow());
     r.push_back(MakeDuplicateContainerPort());
     r.push_back(MakeDuplicateEnvName());
@@ -39,6 +41,8 @@ const std::vector<std::unique_ptr<Rule>>& AllRules() {
     r.push_back(MakeInvalidLabel());
     r.push_back(MakeInvalidName());
     r.push_back(MakeInvalidObject());
+    r.push_back(MakeJobRestartPolicyInvalid());
+    r.push_back(MakeJobTtlMissing());
     r.push_back(MakeLivenessProbeMissing());
     r.push_back(MakeLivenessSameAsReadiness());
     r.push_back(MakeLoadError());
