@@ -18,6 +18,7 @@ const std::vector<std::unique_ptr<Rule>>& AllRules() {
     r.push_back(MakeContainerResourcesMissing());
     r.push_back(MakeCronJobConcurrencyAllowed());
     r.push_back(MakeCronJobDeadlineMissing());
+    r.push_back(MakeDefaultNamespace());
     r.push_back(MakeDeploymentReplicasLow());
     r.push_back(MakeDuplicateContainerPort());
     r.push_back(MakeDuplicateEnvName());
@@ -29,10 +30,13 @@ const std::vector<std::unique_ptr<Rule>>& AllRules() {
     r.push_back(MakeHpaReplicasInvalid());
     r.push_back(MakeHpaTargetMissing());
     r.push_back(MakeHpaTargetSetsReplicas());
+    r.push_back(MakeImageDigestMissing());
     r.push_back(MakeImageLatestTag());
     r.push_back(MakeImagePullPolicyNever());
+    r.push_back(MakeImagePullPolicyNotAlways());
     r.push_back(MakeImagePullSecretMissing());
     r.push_back(MakeImagePullSecretRegistryMismatch());
+    r.push_back(MakeImageRegistryNotAllowed());
     r.push_back(MakeIngressBackendPortMissing());
     r.push_back(MakeIngressBackendServiceMissing());
     r.push_back(MakeIngressClassMissing());
@@ -57,6 +61,8 @@ const std::vector<std::unique_ptr<Rule>>& AllRules() {
     r.push_back(MakeQuantitySuspiciousUnit());
     r.push_back(MakeReadinessProbeMissing());
     r.push_back(MakeReplicasNotSpread());
+    r.push_back(MakeRequiredAnnotationMissing());
+    r.push_back(MakeRequiredLabelMissing());
     r.push_back(MakeResourceRequestExceedsLimit());
     r.push_back(MakeRolloutAnalysisTemplateMissing());
     r.push_back(MakeRolloutCanaryStableSameService());
