@@ -71,9 +71,10 @@ void CheckRequired(const Context& ctx, Reporter& out, std::string_view rule, std
       }
       std::string v(value.Str());
       if (RE2::FullMatch(v, *r.re)) continue;
-      out.Report(o, value, path,
-                 o.Ref() + " " + std::string(word) + " " + Quoted(r.key) + " is " + Quoted(v) +
-                     ", which does not match the required pattern " + r.pattern);
+      Finding& f = out.Report(o, value, path,
+                              o.Ref() + " " + std::string(word) + " " + Quoted(r.key) + " is " + Quoted(v) +
+                                  ", which does not match the required pattern " + r.pattern);
+      f.fix = "Set " + path + " to a value that matches " + r.pattern + " (the whole value must match).";
     }
   }
 }

@@ -152,9 +152,10 @@ class ProbePortMissing : public Rule {
         .severity = Severity::kError,
         .category = "correctness",
         .help = "A probe's httpGet or tcpSocket port may be a port name, which the kubelet looks up in the same "
-                "container's ports. When no port of the container has that name the probe fails every time: a "
-                "readiness probe keeps the pod out of its Services forever, a liveness or startup probe restarts "
-                "the container in a loop (CrashLoopBackOff).",
+                "container's ports. When no port of the container has that name, the probe errors every time "
+                "(`Readiness probe errored` events) and the kubelet ignores its result: a readiness or startup "
+                "probe never passes, so the pod never becomes ready and gets no Service traffic; a liveness probe "
+                "never fails, so it never restarts a hung container (reported as a warning).",
         .fix = "Name the container port the probe uses (ports: [{name: http, containerPort: 8080}]), or give the "
                "probe the port number.",
     };
@@ -175,11 +176,15 @@ class ProbePortMissing : public Rule {
           }
           if (found) continue;
           std::string field = std::string(probe_field) + "." + std::string(HandlerField(probe)) + ".port";
+          bool liveness = std::string_view(probe_field) == "livenessProbe";
           Finding& f = out.Report(*t, c, port, field,
                                   std::string(c.KindName()) + " " + Quoted(c.name) + " " + probe_field +
                                       " uses port " + Quoted(port.Str()) + ", which the container does not define" +
                                       (names.empty() ? " (it names no ports)" : " (its ports: " + names + ")") +
-                                      ": the probe always fails");
+                                      (liveness ? ": the probe errors and never restarts the container"
+                                                : ": the probe errors and the pod never becomes ready"));
+          // An erroring liveness probe is ignored: the pod runs, unguarded.
+          if (liveness && f.severity == Severity::kError) f.severity = Severity::kWarning;
           f.fix = "Add {name: " + std::string(port.Str()) + ", containerPort: <port>} to the ports of " +
                   std::string(c.KindName()) + " " + Quoted(c.name) + ", or use the port number in the probe.";
         }
