@@ -126,11 +126,13 @@ std::optional<Quantity> ParseQuantity(std::string_view s, std::string* error) {
   while (pos < s.size() && std::string_view("eEinumkKMGTP").find(s[pos]) != std::string_view::npos) ++pos;
   if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) ++pos;
   while (pos < s.size() && IsDigit(s[pos])) ++pos;
+  if (int_part.empty() && fraction.empty()) {
+    return fail("\"" + std::string(s) + "\" is not a quantity: it must start with a number, as in 500m or 1Gi");
+  }
   if (pos != s.size()) {
     return fail("\"" + std::string(s) + "\" is not a quantity: unexpected '" + std::string(1, s[pos]) + "' at " +
                 std::to_string(pos + 1));
   }
-  if (int_part.empty() && fraction.empty()) return fail("\"" + std::string(s) + "\" has no number");
   q.suffix = std::string(s.substr(suffix_begin));
 
   q.digits = std::string(int_part) + std::string(fraction);

@@ -248,6 +248,7 @@ TEST(RulePages, NoPageForAnUnknownRule) {
   for (const auto& entry : fs::directory_iterator(DocPath("rules"))) {
     EXPECT_EQ(entry.path().extension(), ".md") << entry.path();
     std::string id = entry.path().stem().string();
+    if (id == "peers") continue;  // the peer-check table, tests/peers_test.cc
     EXPECT_NE(FindRule(id), nullptr) << entry.path() << " documents no rule in rules/registry.cc";
     ++pages;
   }
