@@ -89,7 +89,7 @@ std::vector<QuantityField> CollectQuantities(const Context& ctx) {
     }
   }
   for (const Object& o : ctx.objects().all()) {
-    if (o.live() || ctx.Shadowed(o.id)) continue;
+    if (ctx.Shadowed(o.id) || ctx.ControllerOf(o)) continue;
     Node spec = o.Spec();
     if (o.kind == "PersistentVolumeClaim") {
       AddClaimSpec(out, o, nullptr, spec, "spec");

@@ -19,11 +19,13 @@ bool HookDeletesIt(const Object& o) {
          !o.Annotation("argocd.argoproj.io/hook-delete-policy").empty();
 }
 
+// Objects to check: all but live copies of manifests in the input and
+// objects a controller in the input created (their controller is checked).
 template <typename F>
 void ForEachAuthored(const Context& ctx, std::string_view kind, F&& f) {
   for (ObjectId id : ctx.objects().OfKind(kind)) {
     const Object& o = ctx.objects()[id];
-    if (o.live() || ctx.Shadowed(id) || ctx.ControllerOf(o)) continue;
+    if (ctx.Shadowed(id) || ctx.ControllerOf(o)) continue;
     f(o);
   }
 }

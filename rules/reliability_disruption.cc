@@ -85,7 +85,7 @@ class PdbBlocksEviction : public Rule {
   void Check(const Context& ctx, Reporter& out) const override {
     for (ObjectId id : ctx.objects().OfKind("PodDisruptionBudget")) {
       const Object& pdb = ctx.objects()[id];
-      if (pdb.live() || ctx.Shadowed(id)) continue;
+      if (ctx.Shadowed(id)) continue;
       Node max_field = pdb.Spec()["maxUnavailable"];
       Node min_field = pdb.Spec()["minAvailable"];
       if (std::optional<IntOrPercent> max = ReadIntOrPercent(max_field); max && max->value == 0) {

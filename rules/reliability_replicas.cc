@@ -81,7 +81,7 @@ class HpaMinReplicasLow : public Rule {
     int64_t min = IntParam(ctx, info().id, "min", 2);
     for (ObjectId id : ctx.objects().OfKind("HorizontalPodAutoscaler")) {
       const Object& hpa = ctx.objects()[id];
-      if (hpa.live() || ctx.Shadowed(id)) continue;
+      if (ctx.Shadowed(id)) continue;
       Node field = hpa.Spec()["minReplicas"];
       std::optional<int64_t> value = field ? field.Int() : std::optional<int64_t>(1);
       if (!value || *value >= min || *value < 1) continue;  // below 1 is hpa-replicas-invalid
@@ -112,7 +112,7 @@ class HpaReplicasInvalid : public Rule {
   void Check(const Context& ctx, Reporter& out) const override {
     for (ObjectId id : ctx.objects().OfKind("HorizontalPodAutoscaler")) {
       const Object& hpa = ctx.objects()[id];
-      if (hpa.live() || ctx.Shadowed(id)) continue;
+      if (ctx.Shadowed(id)) continue;
       Node min_field = hpa.Spec()["minReplicas"];
       Node max_field = hpa.Spec()["maxReplicas"];
       std::optional<int64_t> min = min_field ? min_field.Int() : std::optional<int64_t>(1);
