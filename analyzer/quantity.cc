@@ -204,9 +204,9 @@ std::optional<Quantity> ParseQuantityNode(Node n, std::string* error) {
     if (error) *error = std::move(why);
     return std::nullopt;
   };
-  if (!n || n.IsNull() || n.tag() == ScalarTag::kNull) return fail("no value");
   if (n.IsMap()) return fail("a mapping is not a quantity");
   if (n.IsSeq()) return fail("a list is not a quantity");
+  if (!n || n.IsNull() || n.tag() == ScalarTag::kNull) return fail("no value");
   std::string_view text = n.Str();
   switch (n.tag()) {
     case ScalarTag::kBool:

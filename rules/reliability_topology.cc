@@ -41,6 +41,10 @@ class TopologySpreadInvalid : public Rule {
         auto report = [&](Node at, const std::string& field, const std::string& why) {
           out.Report(o, at ? at : c, at ? path + "." + field : path, "topology spread constraint " + why);
         };
+        if (!c.IsMap()) {
+          report(Node(), "", "is not a mapping: each entry needs maxSkew, topologyKey and whenUnsatisfiable");
+          continue;
+        }
         Node skew = c["maxSkew"];
         if (!skew || skew.IsNull()) {
           report(Node(), "", "has no maxSkew: it is required and must be greater than 0");

@@ -110,6 +110,9 @@ TEST(Quantity, ReadsYamlScalarsAsTheApiMachineryDecodesThem) {
   EXPECT_EQ(decimal("inf"), "error");
   EXPECT_EQ(decimal("null"), "error");
   EXPECT_EQ(decimal("map"), "error");
+  std::string error;
+  ParseQuantityNode(data["map"], &error);
+  EXPECT_EQ(error, "a mapping is not a quantity");
 }
 
 }  // namespace
