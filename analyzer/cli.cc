@@ -13,6 +13,7 @@
 
 #include "analyzer/baseline.h"
 #include "analyzer/config.h"
+#include "analyzer/apiversions.h"
 #include "analyzer/engine.h"
 #include "analyzer/evidence.h"
 #include "analyzer/load.h"
@@ -176,6 +177,10 @@ int RunAnalyze(const CLI::App& cmd, AnalyzeArgs a) {
   AnalysisOptions ao;
   ao.profile = *ParseProfile(a.profile);
   ao.complete = a.complete;
+  if (!a.kube_version.empty() && !ParseKubeVersion(a.kube_version)) {
+    std::cerr << "kora: --kube-version wants a Kubernetes version like 1.29, got '" << a.kube_version << "'\n";
+    return kExitUsage;
+  }
   ao.kube_version = a.kube_version;
   ao.pss_level = a.pss;
   ao.severity.insert(config.severity.begin(), config.severity.end());
@@ -309,7 +314,8 @@ int RunExplain(const std::string& id) {
 }  // namespace
 
 std::string VersionString() {
-  return std::string("kora ") + KORA_VERSION;
+  return std::string("kora ") + KORA_VERSION + "\ndefault --kube-version: " + KubeVersionName(NewestKubeMinor()) +
+         " (the newest Kubernetes release in kora's deprecated-API table)";
 }
 
 int RunCli(int argc, char** argv) {
@@ -352,7 +358,9 @@ int RunCli(int argc, char** argv) {
   analyze->add_option("--baseline", a.baseline,
                       "An earlier SARIF report: mark findings new or unchanged, list absent ones, "
                       "and fail only on new ones");
-  analyze->add_option("--kube-version", a.kube_version, "Target Kubernetes minor version, e.g. 1.31");
+  analyze->add_option("--kube-version", a.kube_version,
+                      "Kubernetes version to check API versions against, e.g. 1.29 (default: the newest kora knows, " +
+                          KubeVersionName(NewestKubeMinor()) + ")");
   analyze->add_option("--pss", a.pss, "Pod Security Standards level to check where no namespace label says")
       ->check(CLI::IsMember({"baseline", "restricted"}));
 

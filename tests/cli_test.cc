@@ -1,6 +1,7 @@
 // The kora binary end to end: commands, stdin, exit codes, formats.
 #include <gtest/gtest.h>
 
+#include "analyzer/apiversions.h"
 #include "tests/test_util.h"
 
 namespace kora::test {
@@ -24,7 +25,8 @@ spec:
 TEST(Cli, VersionAndHelp) {
   CommandResult r = RunKora({"--version"});
   EXPECT_EQ(r.exit_code, 0);
-  EXPECT_EQ(r.out, "kora " KORA_VERSION "\n");
+  EXPECT_EQ(r.out, "kora " KORA_VERSION "\ndefault --kube-version: " + KubeVersionName(NewestKubeMinor()) +
+                       " (the newest Kubernetes release in kora's deprecated-API table)\n");
   EXPECT_EQ(RunKora({"--help"}).exit_code, 0);
   EXPECT_EQ(RunKora({}).exit_code, 2);
   EXPECT_EQ(RunKora({"analyze", "--format", "yaml"}).exit_code, 2);

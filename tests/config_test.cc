@@ -135,19 +135,19 @@ TEST_F(ConfigCli, TheFileInTheWorkingDirectoryApplies) {
   CommandResult plain = Run({"analyze", "app.yaml"});
   ASSERT_EQ(plain.exit_code, 0) << plain.err;
   EXPECT_NE(plain.out.find("image-latest-tag"), std::string::npos);
-  EXPECT_NE(plain.out.find("readiness-probe-missing"), std::string::npos);
+  EXPECT_NE(plain.out.find("container-resources-missing"), std::string::npos);
 
-  Write(".kora.yaml", "disable: [readiness-probe-missing]\nseverity: {image-latest-tag: error}\n");
+  Write(".kora.yaml", "disable: [container-resources-missing]\nseverity: {image-latest-tag: error}\n");
   CommandResult configured = Run({"analyze", "app.yaml"});
   EXPECT_EQ(configured.exit_code, 1) << configured.out;  // image-latest-tag is an error now
   EXPECT_NE(configured.out.find("error image-latest-tag"), std::string::npos) << configured.out;
-  EXPECT_EQ(configured.out.find("readiness-probe-missing"), std::string::npos) << configured.out;
+  EXPECT_EQ(configured.out.find("container-resources-missing"), std::string::npos) << configured.out;
 
   // The command line wins: --enable undoes the file's disable, --fail-on and
   // an explicit --config are the command line's.
-  CommandResult enabled = Run({"analyze", "--enable", "readiness-probe-missing", "--fail-on", "never", "app.yaml"});
+  CommandResult enabled = Run({"analyze", "--enable", "container-resources-missing", "--fail-on", "never", "app.yaml"});
   EXPECT_EQ(enabled.exit_code, 0);
-  EXPECT_NE(enabled.out.find("readiness-probe-missing"), std::string::npos) << enabled.out;
+  EXPECT_NE(enabled.out.find("container-resources-missing"), std::string::npos) << enabled.out;
   Write("other.yaml", "profile: default\n");
   CommandResult other = Run({"analyze", "--config", "other.yaml", "app.yaml"});
   EXPECT_EQ(other.exit_code, 0) << other.out;

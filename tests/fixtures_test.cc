@@ -2,6 +2,8 @@
 // expectations inline. A `# expect: <rule-id>` comment says a finding of that
 // rule must start on the next line; the runner fails on anything missing or
 // extra, for the file's own rule and for every rule an expect line names.
+// `# kora-options: namespace=x complete kube-version=1.21 param.allowed=a,b`
+// sets options for the whole file (param.* for the file's own rule).
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -88,6 +90,14 @@ TEST_P(RuleFixture, FindingsMatchExpectationsExactly) {
   LoadOptions load_options;
   if (e.options.count("namespace")) load_options.default_namespace = e.options["namespace"];
   if (e.options.count("complete")) options.complete = e.options["complete"] == "true";
+  if (e.options.count("kube-version")) options.kube_version = e.options["kube-version"];
+  // param.<name>=a,b sets a parameter of the fixture's own rule.
+  for (const auto& [key, value] : e.options) {
+    if (key.rfind("param.", 0) != 0) continue;
+    std::vector<std::string>& values = options.params[rule][key.substr(6)];
+    std::istringstream items(value);
+    for (std::string item; std::getline(items, item, ',');) values.push_back(item);
+  }
   Analysis a = Analyze({path}, options, load_options);
   std::multiset<std::pair<uint32_t, std::string>> actual;
   std::map<std::pair<uint32_t, std::string>, std::string> messages;
