@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstddef>
 #include <cstdio>
 #include <initializer_list>
 #include <numeric>
@@ -1191,6 +1192,12 @@ class ObjectMaker {
 DumpSummary WriteDump(const DumpOptions& options, const std::function<void(std::string_view)>& sink) {
   DumpSummary summary;
   std::vector<Planned> plan = Plan(options);
+  if (options.parts > 1) {
+    size_t begin = plan.size() * options.part / options.parts;
+    size_t end = plan.size() * (options.part + 1) / options.parts;
+    plan.erase(plan.begin() + static_cast<std::ptrdiff_t>(end), plan.end());
+    plan.erase(plan.begin(), plan.begin() + static_cast<std::ptrdiff_t>(begin));
+  }
   std::string out;
   out.reserve(2 << 20);
   auto flush = [&](bool force) {

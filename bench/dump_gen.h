@@ -22,6 +22,10 @@ struct DumpOptions {
   DumpFormat format = DumpFormat::kYamlStream;
   uint64_t seed = 1;
   uint64_t namespaces = 0;  // 0: one namespace per 250 objects
+  // Only part `part` of `parts` equal, contiguous slices of the dump, so that
+  // one dump can be written as several files (for --jobs).
+  uint64_t part = 0;
+  uint64_t parts = 1;
 };
 
 struct DumpSummary {

@@ -1,7 +1,9 @@
 // gen_dump: writes a synthetic cluster dump to stdout, for benchmarks.
-//   gen_dump --objects N --format yaml|yaml-list|json [--seed S] [--namespaces K]
+//   gen_dump --objects N --format yaml|yaml-list|json [--seed S] [--namespaces K] [--part I/P]
 // yaml: one document per object after `---`; yaml-list and json: one
 // `kind: List`, as `kubectl get ... -o yaml|json` prints several objects.
+// --part I/P writes only the I-th (0-based) of P contiguous slices, so one
+// dump can be spread over several files.
 // A summary (objects by kind, bytes) goes to stderr.
 #include <cerrno>
 #include <cstdio>
@@ -17,7 +19,7 @@ namespace {
 int Usage(const char* why) {
   std::fprintf(stderr,
                "gen_dump: %s\nusage: gen_dump --objects N --format yaml|yaml-list|json [--seed S] "
-               "[--namespaces K]\n",
+               "[--namespaces K] [--part I/P]\n",
                why);
   return 2;
 }
@@ -47,6 +49,14 @@ int main(int argc, char** argv) {
       if (!ParseCount(value, options.seed)) return Usage("--seed needs a non-negative integer");
     } else if (arg == "--namespaces") {
       if (!ParseCount(value, options.namespaces)) return Usage("--namespaces needs a non-negative integer");
+    } else if (arg == "--part") {
+      std::string_view v = value;
+      size_t slash = v.find('/');
+      if (slash == std::string_view::npos || !ParseCount(std::string(v.substr(0, slash)).c_str(), options.part) ||
+          !ParseCount(std::string(v.substr(slash + 1)).c_str(), options.parts) || options.parts == 0 ||
+          options.part >= options.parts) {
+        return Usage("--part needs I/P with 0 <= I < P");
+      }
     } else if (arg == "--format") {
       std::string_view f = value;
       if (f == "yaml") {
