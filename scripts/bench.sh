@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Measures `kora analyze` on generated cluster dumps: wall time, MB/s,
 # objects/s and peak RSS, for YAML and JSON, at 20,000 and 100,000 objects;
-# --jobs 1 against the default; one dump split over several files; and a
-# scaling series that shows whether time per object stays flat.
+# --jobs 1 against the default; one dump split over several files; and
+# scaling series that show whether time per object (objects in one file) and
+# per file (one small object per file) stays flat.
 #
 # Usage: scripts/bench.sh [--quick] [--micro]
 #   --quick  small sizes (2,000 and 10,000 objects, 1 run each): a smoke test
@@ -31,10 +32,12 @@ runs=${KORA_BENCH_RUNS:-3}
 if [ "$quick" = 1 ]; then
   sizes=(2000 10000)
   scaling=(2500 5000 10000 20000)
+  file_scaling=(2500 5000 10000 20000)
   runs=${KORA_BENCH_RUNS:-1}
 else
   sizes=(20000 100000)
   scaling=(10000 20000 40000 80000)
+  file_scaling=(10000 20000 40000 80000)
 fi
 split_files=8
 
@@ -86,6 +89,23 @@ split_dump() {
     for ((i = 0; i < parts; i++)); do
       "$gen" --objects "$n" --format "$format" --part "$i/$parts" >"$path/part-$i.$ext" 2>/dev/null
     done
+  fi
+  echo "$path"
+}
+
+# small_files N: a directory of N one-object files (small ConfigMaps), so
+# that the time goes to handling files rather than to parsing.
+small_files() {
+  local n=$1
+  local path=$dir/files-$n
+  if [ ! -d "$path" ]; then
+    mkdir -p "$path"
+    awk -v n="$n" -v d="$path" 'BEGIN {
+      for (i = 0; i < n; i++) {
+        f = sprintf("%s/cm-%06d.yaml", d, i)
+        printf "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-%d\n  namespace: ns-%d\ndata:\n  key: value\n", i, i % 50 > f
+        close(f)
+      } }'
   fi
   echo "$path"
 }
@@ -206,6 +226,21 @@ for format in yaml json; do
   done
   say "$line"
 done
+
+say ""
+say "### Scaling over files: one small object per file (--jobs 1)"
+say ""
+header
+for n in "${file_scaling[@]}"; do
+  measure files "$(small_files "$n")" "$n" 1
+done
+say ""
+line="Microseconds per file, wall / CPU:"
+for n in "${file_scaling[@]}"; do
+  line+=$(awk -v n="$n" -v t="$(cat "$dir/wall-files-$n-1")" -v c="$(cat "$dir/cpu-files-$n-1")" \
+    'BEGIN {printf " %gk: %.1f / %.1f us;", n / 1000, t / n * 1e6, c / n * 1e6}')
+done
+say "$line"
 
 say ""
 say "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
