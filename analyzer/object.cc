@@ -71,8 +71,7 @@ void ObjectSet::Finish() {
       g.push_back(o.id);
     }
     by_kind_[std::string(o.kind)].push_back(o.id);
-    auto& nss = kind_namespaces_[std::string(o.kind)];
-    if (std::find(nss.begin(), nss.end(), o.ns) == nss.end()) nss.emplace_back(o.ns);
+    kind_namespaces_[std::string(o.kind)].emplace(o.ns);
   }
   for (auto& [first, ids] : groups) duplicates_.push_back(std::move(ids));
   std::sort(duplicates_.begin(), duplicates_.end());
@@ -102,7 +101,7 @@ bool ObjectSet::HasKindIn(std::string_view kind, std::string_view ns) const {
   auto it = kind_namespaces_.find(std::string(kind));
   if (it == kind_namespaces_.end()) return false;
   if (ns == "*") return true;
-  return std::find(it->second.begin(), it->second.end(), ns) != it->second.end();
+  return it->second.count(std::string(ns)) > 0;
 }
 
 size_t ObjectSet::MemoryBytes() const {

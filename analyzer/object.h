@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "analyzer/document.h"
@@ -107,7 +108,7 @@ class ObjectSet {
   std::vector<Object> objects_;
   std::unordered_map<ObjectKey, ObjectId, ObjectKeyHash> by_key_;
   std::unordered_map<std::string, std::vector<ObjectId>> by_kind_;
-  std::unordered_map<std::string, std::vector<std::string>> kind_namespaces_;
+  std::unordered_map<std::string, std::unordered_set<std::string>> kind_namespaces_;
   std::vector<std::vector<ObjectId>> duplicates_;
   std::unordered_map<ObjectId, size_t> duplicate_group_;
 };
