@@ -32,6 +32,7 @@ struct AnalyzeArgs {
   unsigned jobs = 0;
   bool complete = false;
   std::vector<std::string> assume;
+  std::string pss;
 };
 
 bool WantColor(const std::string& mode, bool to_file) {
@@ -107,6 +108,7 @@ int RunAnalyze(const AnalyzeArgs& a) {
   AnalysisOptions ao;
   ao.profile = *ParseProfile(a.profile);
   ao.complete = a.complete;
+  ao.pss_level = a.pss;
   if (!ParseAssume(a.assume, ao.assume)) return kExitUsage;
   for (const std::string& id : a.enable) ao.enable.insert(id);
   for (const std::string& id : a.disable) ao.disable.insert(id);
@@ -249,6 +251,9 @@ int RunCli(int argc, char** argv) {
   analyze->add_option("--assume", a.assume,
                       "An object that exists outside the input (repeatable): Kind/namespace/name or Kind/name")
       ->expected(1)->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  analyze->add_option("--pss", a.pss,
+                      "Pod Security Standards level to check where no Namespace label sets one: baseline, restricted")
+      ->check(CLI::IsMember({"baseline", "restricted"}));
 
   AnalyzeArgs g;
   g.format = "dot";
