@@ -82,6 +82,7 @@ NamespacePolicies::NamespacePolicies(const ObjectSet& objects, const AnalysisOpt
     for (PssMode mode : {PssMode::kEnforce, PssMode::kWarn, PssMode::kAudit}) {
       Node level = labels[PssLevelLabel(mode)];
       if (!level) continue;
+      entry.labelled = true;
       ModePolicy p;
       p.mode = mode;
       p.level_label = level;

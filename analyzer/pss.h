@@ -61,7 +61,8 @@ class NamespacePolicies {
 
   struct Entry {
     const Object* ns = nullptr;
-    std::vector<ModePolicy> modes;  // enforce, warn, audit: only those with a level label
+    std::vector<ModePolicy> modes;  // enforce, warn, audit with a level label above privileged
+    bool labelled = false;          // some mode has a level label, privileged included
   };
   // The Namespace object of ns and its labelled modes; null if the input lacks the Namespace.
   const Entry* Find(std::string_view ns) const;

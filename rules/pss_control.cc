@@ -37,7 +37,7 @@ std::vector<PolicyContext> Contexts(const NamespacePolicies& policies, std::stri
       out.push_back(std::move(c));
     }
   }
-  if ((!entry || entry->modes.empty()) && policies.flag_level()) {
+  if ((!entry || !entry->labelled) && policies.flag_level()) {
     PolicyContext c;
     c.rank = kAdvisory;
     c.eval = PssEval{*policies.flag_level(), policies.latest_minor(), false};
