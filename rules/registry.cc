@@ -50,6 +50,14 @@ const std::vector<std::unique_ptr<Rule>>& AllRules() {
     r.push_back(MakePssSysctls());
     r.push_back(MakePssVolumeTypes());
     r.push_back(MakePvcMissing());
+    r.push_back(MakeRbacClusterAdmin());
+    r.push_back(MakeRbacPodExec());
+    r.push_back(MakeRbacPrivilegeEscalation());
+    r.push_back(MakeRbacRoleMissing());
+    r.push_back(MakeRbacSecretsRead());
+    r.push_back(MakeRbacSubjectMissing());
+    r.push_back(MakeRbacWildcard());
+    r.push_back(MakeRbacWorkloadCreate());
     r.push_back(MakeReadinessProbeMissing());
     r.push_back(MakeRolloutAnalysisTemplateMissing());
     r.push_back(MakeRolloutCanaryStableSameService());
