@@ -58,7 +58,8 @@ bool EditAllows(const Request& r) {
 
 bool RuleAllows(Node rule, const Request& r) {
   if (rule["resourceNames"].Size() > 0) return false;
-  return Has(rule["verbs"], r.verb) && Has(rule["apiGroups"], r.group) && ResourceMatches(rule["resources"], r.resource);
+  return Has(rule["verbs"], r.verb) && Has(rule["apiGroups"], r.group) &&
+         ResourceMatches(rule["resources"], r.resource);
 }
 
 bool RuleAllowsEverything(Node rule) {

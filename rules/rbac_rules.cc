@@ -339,7 +339,9 @@ class RbacWildcard : public Rule {
           }
           if (fields.empty()) continue;
           std::string list;
-          for (size_t k = 0; k < fields.size(); ++k) list += (k ? (k + 1 == fields.size() ? " and " : ", ") : "") + fields[k];
+          for (size_t k = 0; k < fields.size(); ++k) {
+            list += (k ? (k + 1 == fields.size() ? " and " : ", ") : "") + fields[k];
+          }
           Finding& f = out.Report(role, first, first_path,
                                   path + " of " + std::string(role.kind) + " " + std::string(role.name) +
                                       " uses * in " + list + ": it allows every current and future one");
@@ -382,8 +384,8 @@ class RbacRoleMissing : public Rule {
             subjects += (subjects.empty() ? "" : ", ") + s.Describe();
           }
           ReportUnresolved(ctx, out, *r, "roleRef",
-                           "the binding grants nothing, so " + (subjects.empty() ? "its subjects" : subjects) +
-                               " get 403 Forbidden for everything it was meant to allow",
+                           "the binding grants nothing: requests by " + (subjects.empty() ? "its subjects" : subjects) +
+                               " that it was meant to allow fail with 403 Forbidden",
                            "Create " + v.kind + " " + v.name + (v.ns.empty() ? "" : " in namespace " + v.ns) +
                                ", or recreate the binding with the right roleRef.");
         }

@@ -259,7 +259,9 @@ class EnvSecretLiteral : public Rule {
                                       (by_value ? "is shaped like a credential" : "its name says is a credential") +
                                       ": anyone who can read the object can read it");
           std::string key;
-          for (char ch : name) key.push_back(ch == '_' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(ch))));
+          for (char ch : name) {
+            key.push_back(ch == '_' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(ch))));
+          }
           f.fix = "Move it to a Secret and use valueFrom: {secretKeyRef: {name: <secret>, key: " + key +
                   "}} for env " + name + " of " + Who(c) + "; then rotate the credential.";
         }

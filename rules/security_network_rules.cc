@@ -63,7 +63,8 @@ class KnownNamespaces {
       if (!o.ns.empty()) add(o.ns);
       if (o.kind != "Namespace") continue;
       add(o.name);
-      for (auto [k, v] : o.Labels().Entries()) labels_[std::string(o.name)][std::string(k.Str())] = std::string(v.Str());
+      auto& labels = labels_[std::string(o.name)];
+      for (auto [k, v] : o.Labels().Entries()) labels[std::string(k.Str())] = std::string(v.Str());
     }
   }
   std::vector<std::string> Matching(const LabelSelector& sel) const {
@@ -170,11 +171,12 @@ class NetworkPolicyPeerSelectsNothing : public Rule {
       if (nss.empty()) return;  // every namespace
       in = namespaces.Matching(nss);
       if (in.empty()) {
+        std::string where = complete ? "in the cluster" : "in the input";
+        std::string unless =
+            complete ? "" : " (unless a namespace outside the input has those labels)";
         Finding& f = out.Report(np, ns_node, path + ".namespaceSelector",
-                                "namespaceSelector " + nss.ToString() + " matches no namespace " +
-                                    (complete ? "in the cluster" : "in the input") + ", so this peer allows no traffic" +
-                                    (complete ? "" : " (if the namespace exists outside the input with those labels, "
-                                                     "it does)"));
+                                "namespaceSelector " + nss.ToString() + " matches no namespace " + where +
+                                    ", so this peer allows no traffic" + unless);
         if (out.Discarded(f)) return;
         if (!complete && !ctx.options().severity.count("network-policy-peer-selects-nothing")) {
           f.severity = Severity::kNote;
@@ -202,7 +204,8 @@ class NetworkPolicyPeerSelectsNothing : public Rule {
       verifiable |= g.HasPodsIn(ns);
     }
     if (!verifiable) return;  // no pods of those namespaces in the input: nothing to compare with
-    std::string where = ns_node ? "in the namespaces its namespaceSelector matches" : "in namespace " + std::string(np.ns);
+    std::string where =
+        ns_node ? "in the namespaces its namespaceSelector matches" : "in namespace " + std::string(np.ns);
     Finding& f = out.Report(np, pod_node, path + ".podSelector",
                             "podSelector " + pods.ToString() + " matches no pod or pod template " + where +
                                 ", so this peer allows no traffic: connections it was meant to allow are dropped");
