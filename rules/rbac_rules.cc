@@ -221,7 +221,7 @@ class RbacWorkloadCreate : public RbacPowerRule {
                          [](const std::vector<std::string_view>& kinds, const Object& b) {
                            return "can create " + JoinLabels(kinds) + " " + ScopeText(b);
                          },
-                         "so it can run any image as any ServiceAccount there and read their Secrets"};
+                         "with that it can run any image as any ServiceAccount there and read their Secrets"};
     return p;
   }
 };
