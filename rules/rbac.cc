@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "analyzer/selector.h"
+#include "rules/label_index.h"
 
 namespace kora::rbac {
 namespace {
@@ -86,20 +87,29 @@ RoleIndex::RoleIndex(const ObjectSet& objects) {
   // Aggregated ClusterRoles collect the rules of the ClusterRoles their
   // selectors match (one level: the controller aggregates into the aggregate).
   const std::vector<ObjectId>& cluster_roles = objects.OfKind("ClusterRole");
+  LabelPostings<ObjectId> labelled;
+  for (ObjectId id : cluster_roles) {
+    labelled.Add(id);
+    for (auto [k, v] : objects[id].Labels().Entries()) labelled.Label(k.Str(), v.Str(), id);
+  }
   for (ObjectId id : cluster_roles) {
     const Object& aggregate = objects[id];
     Node selectors = aggregate.Root()["aggregationRule"]["clusterRoleSelectors"];
     if (selectors.Size() == 0) continue;
     Rules& into = by_key_[Key(aggregate.kind, "", aggregate.name)];
     if (into.role != &aggregate) continue;
+    std::vector<ObjectId> parts;
     for (Node s : selectors.Items()) {
       LabelSelector sel = LabelSelector::FromLabelSelector(s);
       if (!sel.valid() || sel.empty()) continue;
-      for (ObjectId other : cluster_roles) {
-        const Object& part = objects[other];
-        if (other == id || !sel.Matches(part.Labels())) continue;
-        for (size_t i = 0; i < part.Root()["rules"].Size(); ++i) into.rules.emplace_back(&part, i);
+      for (ObjectId other : labelled.Candidates(sel)) {
+        if (other == id || !sel.Matches(objects[other].Labels())) continue;
+        if (std::find(parts.begin(), parts.end(), other) == parts.end()) parts.push_back(other);
       }
+    }
+    for (ObjectId other : parts) {
+      const Object& part = objects[other];
+      for (size_t i = 0; i < part.Root()["rules"].Size(); ++i) into.rules.emplace_back(&part, i);
     }
   }
 }
@@ -151,9 +161,23 @@ std::string Subject::Describe() const {
   return kind + " " + name;
 }
 
-std::vector<Subject> Subjects(const Context& ctx, const Object& binding) {
-  const Graph& g = ctx.graph();
-  std::vector<const Reference*> refs = g.References(binding.id, EdgeKind::kSubject);
+const std::vector<std::pair<const Object*, Location>>& AccountUsers::Of(VertexId account) {
+  auto [it, inserted] = cache_.try_emplace(account);
+  if (!inserted) return it->second;
+  const Graph& g = ctx_.graph();
+  for (const Reference* user : g.Referrers(account)) {
+    if (user->kind != EdgeKind::kServiceAccount) continue;
+    ObjectId root = g.Root(user->from);
+    if (ctx_.Shadowed(root)) continue;  // its manifest is listed instead
+    const Object& w = ctx_.objects()[root];
+    bool seen = std::any_of(it->second.begin(), it->second.end(), [&](const auto& p) { return p.first == &w; });
+    if (!seen) it->second.emplace_back(&w, user->at);
+  }
+  return it->second;
+}
+
+std::vector<Subject> Subjects(const Context& ctx, const Object& binding, AccountUsers& users) {
+  std::vector<const Reference*> refs = ctx.graph().References(binding.id, EdgeKind::kSubject);
   std::vector<Subject> out;
   size_t i = 0;
   for (Node s : binding.Root()["subjects"].Items()) {
@@ -166,16 +190,7 @@ std::vector<Subject> Subjects(const Context& ctx, const Object& binding) {
       std::string_view ns = s["namespace"].Str();
       subject.ns = std::string(ns.empty() ? binding.ns : ns);
       for (const Reference* r : refs) {
-        if (r->at.path != subject.path + ".name") continue;
-        for (const Reference* user : g.Referrers(r->to)) {
-          if (user->kind != EdgeKind::kServiceAccount) continue;
-          ObjectId root = g.Root(user->from);
-          if (ctx.Shadowed(root)) continue;  // its manifest is listed instead
-          const Object& w = ctx.objects()[root];
-          bool seen = std::any_of(subject.workloads.begin(), subject.workloads.end(),
-                                  [&](const auto& p) { return p.first == &w; });
-          if (!seen) subject.workloads.emplace_back(&w, user->at);
-        }
+        if (r->at.path == subject.path + ".name") subject.workloads = users.Of(r->to);
       }
     }
     out.push_back(std::move(subject));

@@ -75,7 +75,18 @@ struct Subject {
   std::vector<std::pair<const Object*, Location>> workloads;
   std::string Describe() const;  // "ServiceAccount shop/api", "Group system:authenticated"
 };
-std::vector<Subject> Subjects(const Context& ctx, const Object& binding);
+// The workloads running as each ServiceAccount vertex, computed once per
+// ServiceAccount however many bindings name it.
+class AccountUsers {
+ public:
+  explicit AccountUsers(const Context& ctx) : ctx_(ctx) {}
+  const std::vector<std::pair<const Object*, Location>>& Of(VertexId account);
+
+ private:
+  const Context& ctx_;
+  std::unordered_map<VertexId, std::vector<std::pair<const Object*, Location>>> cache_;
+};
+std::vector<Subject> Subjects(const Context& ctx, const Object& binding, AccountUsers& users);
 
 // "ClusterRoleBinding x → ClusterRole y".
 std::string Chain(const Object& binding);

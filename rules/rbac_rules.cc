@@ -55,6 +55,7 @@ class RbacPowerRule : public Rule {
  public:
   void Check(const Context& ctx, Reporter& out) const override {
     rbac::RoleIndex roles(ctx.objects());
+    rbac::AccountUsers users(ctx);
     const Rule* admin_rule = FindRule("rbac-cluster-admin");
     bool admin_reported = admin_rule && admin_rule != this && RuleEnabled(*admin_rule, ctx.options());
     for (const char* kind : {"ClusterRoleBinding", "RoleBinding"}) {
@@ -76,7 +77,7 @@ class RbacPowerRule : public Rule {
         }
         if (!first) continue;
         std::string what = power().phrase(labels, b);
-        for (const rbac::Subject& s : rbac::Subjects(ctx, b)) {
+        for (const rbac::Subject& s : rbac::Subjects(ctx, b, users)) {
           std::string consequence(power().consequence);
           Finding& f = out.Report(b, s.node, s.path,
                                   Who(s) + " " + what + " via " + rbac::Chain(b) +
@@ -372,6 +373,7 @@ class RbacRoleMissing : public Rule {
     return i;
   }
   void Check(const Context& ctx, Reporter& out) const override {
+    rbac::AccountUsers users(ctx);
     for (const char* kind : {"ClusterRoleBinding", "RoleBinding"}) {
       for (ObjectId id : ctx.objects().OfKind(kind)) {
         if (ctx.Shadowed(id)) continue;
@@ -380,7 +382,7 @@ class RbacRoleMissing : public Rule {
           const GraphVertex& v = ctx.graph().vertex(r->to);
           if (rbac::BuiltinRole(v.kind, v.ns, v.name)) continue;
           std::string subjects;
-          for (const rbac::Subject& s : rbac::Subjects(ctx, b)) {
+          for (const rbac::Subject& s : rbac::Subjects(ctx, b, users)) {
             subjects += (subjects.empty() ? "" : ", ") + s.Describe();
           }
           ReportUnresolved(ctx, out, *r, "roleRef",

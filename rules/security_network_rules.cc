@@ -7,6 +7,7 @@
 
 #include "analyzer/engine.h"
 #include "analyzer/selector.h"
+#include "rules/label_index.h"
 #include "rules/rules.h"
 
 namespace kora {
@@ -67,10 +68,17 @@ class KnownNamespaces {
       for (auto [k, v] : o.Labels().Entries()) labels[std::string(k.Str())] = std::string(v.Str());
     }
   }
-  std::vector<std::string> Matching(const LabelSelector& sel) const {
+  std::vector<std::string> Matching(const LabelSelector& sel) {
+    if (!indexed_) {
+      indexed_ = true;
+      for (const auto& [name, labels] : labels_) {
+        postings_.Add(&name);
+        for (const auto& [k, v] : labels) postings_.Label(k, v, &name);
+      }
+    }
     std::vector<std::string> out;
-    for (const auto& [name, labels] : labels_) {
-      if (Matches(sel, labels)) out.push_back(name);
+    for (const std::string* name : postings_.Candidates(sel)) {
+      if (Matches(sel, labels_.at(*name))) out.push_back(*name);
     }
     return out;
   }
@@ -101,6 +109,8 @@ class KnownNamespaces {
     return true;
   }
   std::map<std::string, std::map<std::string, std::string>> labels_;
+  bool indexed_ = false;
+  LabelPostings<const std::string*> postings_;
 };
 
 class NetworkPolicyPeerSelectsNothing : public Rule {
@@ -124,10 +134,13 @@ class NetworkPolicyPeerSelectsNothing : public Rule {
   }
   void Check(const Context& ctx, Reporter& out) const override {
     KnownNamespaces namespaces(ctx.objects());
-    // Custom resources by namespace: operators create pods for them at run time.
-    std::map<std::string_view, std::vector<const Object*>> custom;
+    // Custom resources by namespace and label: operators create pods for them at run time.
+    std::map<std::string_view, LabelPostings<const Object*>> custom;
     for (const Object& o : ctx.objects().all()) {
-      if (CustomGroup(o.group) && !o.ns.empty()) custom[o.ns].push_back(&o);
+      if (!CustomGroup(o.group) || o.ns.empty()) continue;
+      LabelPostings<const Object*>& p = custom[o.ns];
+      p.Add(&o);
+      for (auto [k, v] : o.Labels().Entries()) p.Label(k.Str(), v.Str(), &o);
     }
     const bool complete = ctx.options().complete;
     for (ObjectId id : ctx.objects().OfKind("NetworkPolicy")) {
@@ -157,8 +170,8 @@ class NetworkPolicyPeerSelectsNothing : public Rule {
   }
 
   static void CheckPeer(const Context& ctx, Reporter& out, const Object& np, Node peer, const std::string& path,
-                        const KnownNamespaces& namespaces,
-                        const std::map<std::string_view, std::vector<const Object*>>& custom, bool complete) {
+                        KnownNamespaces& namespaces,
+                        const std::map<std::string_view, LabelPostings<const Object*>>& custom, bool complete) {
     const Graph& g = ctx.graph();
     Node pod_node = peer["podSelector"];
     Node ns_node = peer["namespaceSelector"];
@@ -197,7 +210,7 @@ class NetworkPolicyPeerSelectsNothing : public Rule {
       // the selector, or labelled like the pods (operators copy the labels).
       if (g.OperatorCandidate(ns, pods)) return;
       if (auto it = custom.find(ns); it != custom.end()) {
-        for (const Object* cr : it->second) {
+        for (const Object* cr : it->second.Candidates(pods)) {
           if (pods.Matches(cr->Labels())) return;
         }
       }

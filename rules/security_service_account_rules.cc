@@ -2,6 +2,7 @@
 // ServiceAccount, and the deprecated spec.serviceAccount field. RBAC bindings
 // in the input decide whether a token is used at all.
 #include <algorithm>
+#include <unordered_map>
 
 #include "analyzer/engine.h"
 #include "rules/rules.h"
@@ -15,16 +16,26 @@ const Reference* AccountOf(const Context& ctx, const PodTemplate& t) {
   return refs.empty() ? nullptr : refs.front();
 }
 
-// The bindings in the input whose subjects include the ServiceAccount vertex.
-std::vector<const Object*> BindingsOf(const Context& ctx, VertexId account) {
-  std::vector<const Object*> out;
-  for (const Reference* r : ctx.graph().Referrers(account)) {
-    if (r->kind != EdgeKind::kSubject) continue;
-    const Object* b = &ctx.objects()[r->from];
-    if (std::find(out.begin(), out.end(), b) == out.end()) out.push_back(b);
+// The bindings in the input whose subjects include a ServiceAccount vertex,
+// computed once per ServiceAccount (many pods share one).
+class BindingsOf {
+ public:
+  explicit BindingsOf(const Context& ctx) : ctx_(ctx) {}
+  const std::vector<const Object*>& operator()(VertexId account) {
+    auto [it, inserted] = cache_.try_emplace(account);
+    if (!inserted) return it->second;
+    for (const Reference* r : ctx_.graph().Referrers(account)) {
+      if (r->kind != EdgeKind::kSubject) continue;
+      const Object* b = &ctx_.objects()[r->from];
+      if (std::find(it->second.begin(), it->second.end(), b) == it->second.end()) it->second.push_back(b);
+    }
+    return it->second;
   }
-  return out;
-}
+
+ private:
+  const Context& ctx_;
+  std::unordered_map<VertexId, std::vector<const Object*>> cache_;
+};
 
 std::string AccountName(const Context& ctx, const Reference& r) {
   const GraphVertex& v = ctx.graph().vertex(r.to);
@@ -52,13 +63,14 @@ class ServiceAccountTokenAutomount : public Rule {
     return i;
   }
   void Check(const Context& ctx, Reporter& out) const override {
+    BindingsOf bindings_of(ctx);
     for (const PodTemplate* t : ctx.authored_templates()) {
       if (t->spec["automountServiceAccountToken"].Bool().has_value()) continue;
       const Reference* r = AccountOf(ctx, *t);
       if (!r) continue;
       const Object* account = ctx.graph().Target(*r);
       if (account && account->Root()["automountServiceAccountToken"].Bool() == false) continue;
-      if (!BindingsOf(ctx, r->to).empty()) continue;
+      if (!bindings_of(r->to).empty()) continue;
       const Object& obj = ctx.objects()[t->object];
       Finding& f = out.ReportAt(obj, r->at,
                                 "pods mount a token for ServiceAccount " + AccountName(ctx, *r) +
@@ -91,12 +103,13 @@ class DefaultServiceAccount : public Rule {
     return i;
   }
   void Check(const Context& ctx, Reporter& out) const override {
+    BindingsOf bindings_of(ctx);
     for (const PodTemplate* t : ctx.authored_templates()) {
       if (t->spec["automountServiceAccountToken"].Bool() == false) continue;
       const Reference* r = AccountOf(ctx, *t);
       if (!r || ctx.graph().vertex(r->to).name != "default") continue;
       const Object& obj = ctx.objects()[t->object];
-      std::vector<const Object*> bindings = BindingsOf(ctx, r->to);
+      const std::vector<const Object*>& bindings = bindings_of(r->to);
       std::string message = "pods run as the default ServiceAccount of namespace " + std::string(obj.ns);
       if (!bindings.empty()) {
         message += ", which " + bindings.front()->Ref() + " gives " +
@@ -108,7 +121,10 @@ class DefaultServiceAccount : public Rule {
       if (out.Discarded(f)) continue;
       if (!bindings.empty()) {
         if (!ctx.options().severity.count(info().id)) f.severity = Severity::kWarning;
-        for (const Object* b : bindings) Reporter::Relate(f, *b, b->Root()["subjects"], "subjects", "binds it");
+        // A few are enough to find them; a namespace may have many.
+        for (size_t i = 0; i < bindings.size() && i < 3; ++i) {
+          Reporter::Relate(f, *bindings[i], bindings[i]->Root()["subjects"], "subjects", "binds it");
+        }
       }
       f.fix = "kubectl create serviceaccount " + std::string(obj.name) + " -n " + std::string(obj.ns) +
               ", then set serviceAccountName: " + std::string(obj.name) + " in " + t->path + ".";
