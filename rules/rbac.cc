@@ -129,6 +129,10 @@ bool BuiltinRole(std::string_view kind, std::string_view ns, std::string_view na
          (name.rfind("system:", 0) == 0 || name == "extension-apiserver-authentication-reader");
 }
 
+bool BuiltinBinding(const Object& binding) {
+  return binding.Label("kubernetes.io/bootstrapping") == "rbac-defaults" || binding.name.rfind("system:", 0) == 0;
+}
+
 std::optional<Grant> Allows(const RoleIndex& roles, std::string_view kind, std::string_view ns,
                             std::string_view name, const Request& r) {
   if (const RoleIndex::Rules* rules = roles.Find(kind, ns, name)) {

@@ -55,6 +55,10 @@ class RoleIndex {
 // they exist in every cluster without being in the input.
 bool BuiltinRole(std::string_view kind, std::string_view ns, std::string_view name);
 
+// Kubernetes' own bindings (labelled kubernetes.io/bootstrapping: rbac-defaults,
+// or named system:*): part of every cluster dump, not the author's to change.
+bool BuiltinBinding(const Object& binding);
+
 // Whether the role named by a binding allows r: through a rule of the role in
 // the input, or because it is a built-in role known to allow it.
 std::optional<Grant> Allows(const RoleIndex& roles, std::string_view kind, std::string_view ns,

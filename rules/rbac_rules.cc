@@ -62,6 +62,7 @@ class RbacPowerRule : public Rule {
       for (ObjectId id : ctx.objects().OfKind(kind)) {
         if (ctx.Shadowed(id)) continue;
         const Object& b = ctx.objects()[id];
+        if (rbac::BuiltinBinding(b)) continue;
         Node ref = b.Root()["roleRef"];
         std::string_view rkind = ref["kind"].Str();
         std::string_view rname = ref["name"].Str();
@@ -378,6 +379,7 @@ class RbacRoleMissing : public Rule {
       for (ObjectId id : ctx.objects().OfKind(kind)) {
         if (ctx.Shadowed(id)) continue;
         const Object& b = ctx.objects()[id];
+        if (rbac::BuiltinBinding(b)) continue;
         for (const Reference* r : ctx.graph().References(id, EdgeKind::kRoleRef)) {
           const GraphVertex& v = ctx.graph().vertex(r->to);
           if (rbac::BuiltinRole(v.kind, v.ns, v.name)) continue;
@@ -418,6 +420,7 @@ class RbacSubjectMissing : public Rule {
       for (ObjectId id : ctx.objects().OfKind(kind)) {
         if (ctx.Shadowed(id)) continue;
         const Object& b = ctx.objects()[id];
+        if (rbac::BuiltinBinding(b)) continue;
         std::string role = std::string(b.Root()["roleRef"]["kind"].Str()) + " " +
                            std::string(b.Root()["roleRef"]["name"].Str());
         for (const Reference* r : ctx.graph().References(id, EdgeKind::kSubject)) {

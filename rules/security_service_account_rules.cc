@@ -154,6 +154,8 @@ class ServiceAccountFieldDeprecated : public Rule {
       if (!old.IsScalar() || old.Str().empty()) continue;
       Node current = t->spec["serviceAccountName"];
       const Object& obj = ctx.objects()[t->object];
+      // The API server fills the old field in on every object it returns.
+      if (obj.live()) continue;
       bool conflict = current.IsScalar() && !current.Str().empty() && current.Str() != old.Str();
       std::string message =
           conflict ? "spec.serviceAccount \"" + std::string(old.Str()) + "\" is ignored: serviceAccountName \"" +
