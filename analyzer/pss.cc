@@ -96,7 +96,7 @@ NamespacePolicies::NamespacePolicies(const ObjectSet& objects, const AnalysisOpt
       p.version_label = labels[PssVersionLabel(mode)];
       if (auto v = ParsePolicyVersion(p.version_label.Str()); v && p.version_label) p.version = *v;
       // Versions newer than the checks the API server knows are evaluated with its newest checks.
-      p.version.minor = p.version.latest ? latest_minor_ : std::min(p.version.minor, latest_minor_);
+      p.minor = p.version.latest ? latest_minor_ : std::min(p.version.minor, latest_minor_);
       entry.modes.push_back(p);
     }
   }

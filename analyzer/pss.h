@@ -32,7 +32,7 @@ inline constexpr int kNewestPolicyMinor = 35;
 // A policy version: "latest" or "v1.<minor>".
 struct PolicyVersion {
   bool latest = true;
-  int minor = kNewestPolicyMinor;  // the minor the checks are evaluated at
+  int minor = kNewestPolicyMinor;  // the pinned minor (kNewestPolicyMinor for latest)
   std::string Text() const;        // "latest" or "v1.24"
 };
 // `latest` or ^v1\.(0|[1-9][0-9]*)$, as the admission accepts; nullopt otherwise.
@@ -49,7 +49,8 @@ std::string PssVersionLabel(PssMode mode);
 struct ModePolicy {
   PssMode mode = PssMode::kEnforce;
   PssLevel level = PssLevel::kPrivileged;
-  PolicyVersion version;
+  PolicyVersion version;  // as labelled (printed in messages)
+  int minor = kNewestPolicyMinor;  // the version the checks run at: never above what the API server knows
   Node level_label;    // the label's value node, for related locations
   Node version_label;  // absent when the version label is not set
 };

@@ -31,7 +31,7 @@ std::vector<PolicyContext> Contexts(const NamespacePolicies& policies, std::stri
     for (const ModePolicy& m : entry->modes) {
       PolicyContext c;
       c.rank = m.mode == PssMode::kEnforce ? kEnforced : kAdvisory;
-      c.eval = PssEval{m.level, m.version.minor, false};
+      c.eval = PssEval{m.level, m.minor, false};
       c.mode = &m;
       c.level_version = std::string(PssLevelName(m.level)) + ":" + m.version.Text();
       out.push_back(std::move(c));

@@ -209,7 +209,7 @@ std::string Chain(const Object& binding) {
 }
 
 std::string Scope(const Object& binding) {
-  return binding.kind == "ClusterRoleBinding" ? "in every namespace" : "in namespace " + std::string(binding.ns);
+  return binding.kind == "ClusterRoleBinding" ? "in the cluster" : "in namespace " + std::string(binding.ns);
 }
 
 }  // namespace kora::rbac

@@ -94,7 +94,7 @@ std::vector<Subject> Subjects(const Context& ctx, const Object& binding, Account
 
 // "ClusterRoleBinding x → ClusterRole y".
 std::string Chain(const Object& binding);
-// "every Secret in the cluster" / "every Secret in namespace shop" style scope.
+// Where a binding grants: "in the cluster" or "in namespace shop".
 std::string Scope(const Object& binding);
 
 }  // namespace kora::rbac

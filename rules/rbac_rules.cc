@@ -118,10 +118,6 @@ class RbacPowerRule : public Rule {
   }
 };
 
-std::string ScopeText(const Object& binding) {
-  return binding.kind == "ClusterRoleBinding" ? "in the cluster" : "in namespace " + std::string(binding.ns);
-}
-
 class RbacClusterAdmin : public RbacPowerRule {
  public:
   const RuleInfo& info() const override {
@@ -185,7 +181,7 @@ class RbacSecretsRead : public RbacPowerRule {
     static const Power p{{{{"get", "", "secrets"}, "get"}, {{"list", "", "secrets"}, "list"},
                           {{"watch", "", "secrets"}, "watch"}},
                          [](const std::vector<std::string_view>& verbs, const Object& b) {
-                           return "can read (" + JoinLabels(verbs) + ") every Secret " + ScopeText(b);
+                           return "can read (" + JoinLabels(verbs) + ") every Secret " + rbac::Scope(b);
                          }};
     return p;
   }
@@ -221,7 +217,7 @@ class RbacWorkloadCreate : public RbacPowerRule {
                           {{"create", "batch", "cronjobs"}, "CronJobs"},
                           {{"create", "", "replicationcontrollers"}, "ReplicationControllers"}},
                          [](const std::vector<std::string_view>& kinds, const Object& b) {
-                           return "can create " + JoinLabels(kinds) + " " + ScopeText(b);
+                           return "can create " + JoinLabels(kinds) + " " + rbac::Scope(b);
                          },
                          "with that it can run any image as any ServiceAccount there and read their Secrets"};
     return p;
@@ -253,7 +249,7 @@ class RbacPodExec : public RbacPowerRule {
                           {{"create", "", "pods/attach"}, "attach to"},
                           {{"get", "", "pods/attach"}, "attach to"}},
                          [](const std::vector<std::string_view>& labels, const Object& b) {
-                           return "can " + JoinLabels(labels) + " every pod " + ScopeText(b);
+                           return "can " + JoinLabels(labels) + " every pod " + rbac::Scope(b);
                          }};
     return p;
   }
@@ -290,7 +286,7 @@ class RbacPrivilegeEscalation : public RbacPowerRule {
                           {{"impersonate", "", "serviceaccounts"}, "impersonate ServiceAccounts"},
                           {{"impersonate", "authentication.k8s.io", "uids"}, "impersonate UIDs"}},
                          [](const std::vector<std::string_view>& labels, const Object& b) {
-                           return "can " + JoinLabels(labels) + " " + ScopeText(b);
+                           return "can " + JoinLabels(labels) + " " + rbac::Scope(b);
                          }};
     return p;
   }

@@ -236,8 +236,14 @@ TEST(PssVersions, ChecksAppearAtTheirPolicyVersion) {
   EXPECT_EQ(run("v1.21", caps, "pss-capabilities"), 1u);
   EXPECT_EQ(run("v1.22", caps, "pss-capabilities-restricted"), 2u);  // drop ALL and SYS_ADMIN
   EXPECT_EQ(run("v1.22", caps, "pss-capabilities"), 0u);
-  // A version newer than kora knows is evaluated with the newest checks.
+  // A version newer than kora knows is evaluated with the newest checks, and named as labelled.
   EXPECT_EQ(run("v1.99", probe, "pss-host-probes"), 1u);
+  Analysis newer = AnalyzeText(Namespace("    pod-security.kubernetes.io/enforce: restricted\n"
+                                         "    pod-security.kubernetes.io/enforce-version: v1.99\n") +
+                                   Deployment(probe),
+                               DefaultProfile());
+  ASSERT_EQ(Of(newer, "pss-host-probes").size(), 1u);
+  EXPECT_NE(Of(newer, "pss-host-probes")[0]->message.find("\"restricted:v1.99\""), std::string::npos);
 }
 
 TEST(PssVersions, SysctlSafeSetGrowsWithTheVersion) {
