@@ -70,6 +70,7 @@ class RunAsLowId : public Rule {
     for (const PodTemplate* t : ctx.authored_templates()) {
       const Object& obj = ctx.objects()[t->object];
       if (t->spec["hostUsers"].Bool() == false) continue;  // a user namespace maps IDs away from the node's
+      if (t->spec["os"]["name"].Str() == "windows") continue;  // Windows pods use runAsUserName
       for (const char* field : {"runAsUser", "runAsGroup"}) {
         bool user = std::string_view(field) == "runAsUser";
         auto low = [&](Node n) {
