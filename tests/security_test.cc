@@ -75,7 +75,8 @@ spec:
 TEST(DefaultServiceAccount, BoundDefaultAccountIsAWarning) {
   std::string pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: ops}\n"
                     "spec:\n  containers: [{name: c, image: \"busybox:1.36\"}]\n";
-  auto f = Of(AnalyzeText(pod, Strict()), "default-service-account");
+  Analysis unbound = AnalyzeText(pod, Strict());
+  auto f = Of(unbound, "default-service-account");
   ASSERT_EQ(f.size(), 1u);
   EXPECT_EQ(f[0]->severity, Severity::kNote);
   std::string binding =
