@@ -177,7 +177,9 @@ TEST(SecurityRules, ProfilesFollowTheDocumentedRationale) {
     EXPECT_EQ(r->info().severity, e.severity) << e.id;
     // No rule may fail a default `--fail-on error` gate for taste: only
     // rules whose finding means the object will not work are errors.
-    if (r->info().severity == Severity::kError) EXPECT_EQ(std::string(e.id), "rbac-role-missing");
+    if (r->info().severity == Severity::kError) {
+      EXPECT_EQ(std::string(e.id), "rbac-role-missing");
+    }
   }
 }
 
