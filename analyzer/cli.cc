@@ -361,7 +361,8 @@ int RunCli(int argc, char** argv) {
   analyze->add_option("--kube-version", a.kube_version,
                       "Kubernetes version to check API versions against, e.g. 1.29 (default: the newest kora knows, " +
                           KubeVersionName(NewestKubeMinor()) + ")");
-  analyze->add_option("--pss", a.pss, "Pod Security Standards level to check where no namespace label says")
+  analyze->add_option("--pss", a.pss,
+                      "Pod Security Standards level to check where no Namespace label sets one: baseline, restricted")
       ->check(CLI::IsMember({"baseline", "restricted"}));
 
   AnalyzeArgs g;
