@@ -93,6 +93,14 @@ class ContainerConfigError : public Rule {
     for (ObjectId id : ctx.objects().OfKind("Pod")) {
       const Object& pod = ctx.objects()[id];
       if (!pod.live() || pods_seen.count(pod.Ref())) continue;
+      // Only a pod still waiting for its volumes: a FailedMount that a later
+      // mount fixed is history (the pod runs).
+      std::string_view phase = pod.Status()["phase"].Str();
+      bool started = false;
+      for (Node cs : pod.Status()["containerStatuses"].Items()) {
+        started |= cs["state"]["running"] || cs["state"]["terminated"] || cs["lastState"]["terminated"];
+      }
+      if ((!phase.empty() && phase != "Pending") || started) continue;
       for (const EventRecord* e : PodEvents(ctx, pod)) {
         Missing m;
         if (e->reason == "FailedMount" && ParseMissing(e->message, m)) {

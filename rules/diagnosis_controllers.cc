@@ -24,6 +24,28 @@ std::string CreateCause(std::string_view m) {
   return "create-failed";
 }
 
+// Whether a controller that once failed to create pods still lacks them,
+// judged from the live status in the input (absent status: assume yes).
+bool StillFailing(const Context& ctx, const Object& controller, const Object& workload) {
+  for (const Object* o : {&controller, &workload}) {
+    const Object* live = nullptr;
+    for (ObjectId id : ctx.objects().SameIdentity(o->id)) {
+      if (ctx.objects()[id].live()) live = &ctx.objects()[id];
+    }
+    if (!live || !live->HasStatus()) continue;
+    Node spec = live->Spec(), status = live->Status();
+    if (live->kind == "Job" || live->kind == "CronJob") {
+      if (status["active"].Int().value_or(0) > 0 || status["succeeded"].Int().value_or(0) > 0) return false;
+      continue;
+    }
+    if (live->kind == "DaemonSet") {
+      return status["currentNumberScheduled"].Int().value_or(0) < status["desiredNumberScheduled"].Int().value_or(0);
+    }
+    if (spec["replicas"]) return status["replicas"].Int().value_or(0) < spec["replicas"].Int().value_or(1);
+  }
+  return true;
+}
+
 class ControllerCreateFailed : public Rule {
  public:
   const RuleInfo& info() const override {
@@ -71,6 +93,9 @@ class ControllerCreateFailed : public Rule {
     for (const auto& [key, events] : groups) {
       const Object& workload = ctx.objects()[key.first];
       const Object& controller = *controllers[key];
+      // A FailedCreate the controller has since got over is history: the
+      // controller (or the workload) has all its replicas now.
+      if (StillFailing(ctx, controller, workload) == false) continue;
       const std::string& cause = key.second;
       std::string msg = events.empty() ? std::string() : std::string(events.back()->message);
       if (msg.empty()) {

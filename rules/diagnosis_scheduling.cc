@@ -146,11 +146,39 @@ class PodUnschedulable : public Rule {
       if (!it.event && !cond) continue;
       it.message = it.event ? std::string(it.event->message) : std::string(cond["message"].Str());
       it.reasons = ParseFailedScheduling(it.message, it.total);
+      // The reason most nodes give wins, except for the filters a pod or a
+      // cluster sets on purpose: a node selector that rules out most nodes,
+      // or the control plane's taint. Of "1 node had untolerated taint,
+      // 4 didn't match the selector", the taint on the one node the
+      // selector wants is what blocks the pod.
       int64_t best = -1;
       for (const auto& r : it.reasons) {
-        if (r.count > best) {
-          best = r.count;
-          it.cause = CauseKey(r.text);
+        std::string key = CauseKey(r.text);
+        bool intended = key == "node-selector-mismatch" ||
+                        (key == "untolerated-taint" && (r.text.find("node-role.kubernetes.io/control-plane") != std::string::npos ||
+                                                        r.text.find("node-role.kubernetes.io/master") != std::string::npos));
+        int64_t score = intended ? 0 : r.count + 1;
+        if (score > best) {
+          best = score;
+          it.cause = key;
+        }
+      }
+      // The scheduler names only the first filter each node fails; with the
+      // Nodes in the input, a nodeSelector no node satisfies is the cause
+      // whatever else the message lists.
+      if (!ctx.objects().OfKind("Node").empty()) {
+        const Object& w = WorkloadOf(ctx, pod);
+        const PodTemplate* t = nullptr;
+        for (ObjectId same : ctx.objects().SameIdentity(w.id)) {
+          if (const PodTemplate* x = ctx.graph().TemplateOf(same)) t = x;
+        }
+        if (!t) t = ctx.graph().TemplateOf(pod.id);
+        Node sel = t ? t->spec["nodeSelector"] : Node();
+        if (sel.IsMap() && sel.Size() > 0) {
+          LabelSelector ls = LabelSelector::FromMap(sel);
+          bool any = false;
+          for (ObjectId n : ctx.objects().OfKind("Node")) any |= ls.Matches(ctx.objects()[n].Labels());
+          if (!any) it.cause = "node-selector-mismatch";
         }
       }
       if (it.cause.empty()) it.cause = it.message.find("unbound immediate PersistentVolumeClaims") != std::string::npos
