@@ -155,9 +155,10 @@ std::optional<ParsedFile> ParseAsText(const std::string& text, FileId file, cons
     return skipped;
   }
   if (!text_name) {
-    // A manifest that merely quotes a table (in a block scalar, say) is YAML.
+    // A manifest that merely quotes a table (in a block scalar, say) is YAML,
+    // even a broken one.
     ParsedFile y = ParseYaml(text, file, options);
-    if (y.problems.empty() && HoldsObject(y)) return y;
+    if (HoldsObject(y)) return y;
   }
   ParsedFile t = ParseTextEvidence(text, file, options);
   t.kind = SourceKind::kText;

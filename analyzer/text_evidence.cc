@@ -552,7 +552,7 @@ constexpr std::array<KnownColumn, 11> kPodColumns = {{
     {"NODE", Field::kNode},
     {"NOMINATEDNODE", Field::kNominatedNode},
     {"READINESSGATES", Field::kReadinessGates},
-    {"LABELS", Field::kExtra},
+    {"LABELS", Field::kLabels},
 }};
 
 constexpr std::array<KnownColumn, 17> kEventColumns = {{
@@ -725,6 +725,7 @@ Rule RuleFor(Field f, TableKind kind) {
     case Field::kNominatedNode:
     case Field::kReadinessGates: return {CellType::kWord, false};
     case Field::kExtra: return {CellType::kOptWord, true};
+    case Field::kLabels: return {CellType::kWord, false};
     case Field::kLastSeen: return {CellType::kInterval, false};
     case Field::kFirstSeen: return {CellType::kAge, false};
     case Field::kCount: return {CellType::kCount, false};
@@ -914,6 +915,21 @@ TVal PodFromRow(const RowView& row, std::string_view command) {
   meta.Put("name", TVal::Str(name, name_span));
   if (row.Get(Field::kNamespace)) meta.Put("namespace", TVal::Str(row.Text(Field::kNamespace), row.SpanOf(Field::kNamespace)));
   meta.Child("annotations", rs).Put(kSourceAnnotation, TVal::Str(command, rs));
+  // --show-labels: "app=web,pod-template-hash=5d4f8c7b9" or "<none>".
+  if (std::string_view labels = row.Text(Field::kLabels); !labels.empty() && labels != "<none>") {
+    TVal& map = meta.Child("labels", row.SpanOf(Field::kLabels));
+    size_t start = 0;
+    while (start < labels.size()) {
+      size_t comma = labels.find(',', start);
+      size_t end = comma == std::string_view::npos ? labels.size() : comma;
+      size_t eq = labels.find('=', start);
+      if (eq != std::string_view::npos && eq > start && eq < end) {
+        map.Put(labels.substr(start, eq - start),
+                TVal::Str(labels.substr(eq + 1, end - eq - 1), row.Part(Field::kLabels, eq + 1, end)));
+      }
+      start = end + 1;
+    }
+  }
 
   std::string_view node = row.Text(Field::kNode);
   if (!node.empty() && node != "<none>") pod.Child("spec", rs).Put("nodeName", TVal::Str(node, row.SpanOf(Field::kNode)));
@@ -928,14 +944,11 @@ TVal PodFromRow(const RowView& row, std::string_view command) {
   }
   std::optional<Restarts> restarts = ParseRestarts(row.Text(Field::kRestarts));
   int64_t restart_count = restarts ? restarts->count : 0;
-  Span restarts_span = row.Part(Field::kRestarts, 0, restarts ? std::to_string(restarts->count).size() : 0);
-  if (restarts && row.Text(Field::kRestarts).size() > 0) {
-    // The digits only; "(5m10s ago)" has its own span under lastState.
-    size_t digits = 0;
-    std::string_view rt = row.Text(Field::kRestarts);
-    while (digits < rt.size() && IsDigit(rt[digits])) ++digits;
-    restarts_span = row.Part(Field::kRestarts, 0, digits);
-  }
+  // The count's digits; "(5m10s ago)" has its own span under lastState.
+  std::string_view restarts_text = row.Text(Field::kRestarts);
+  size_t digits = 0;
+  while (digits < restarts_text.size() && IsDigit(restarts_text[digits])) ++digits;
+  Span restarts_span = row.Part(Field::kRestarts, 0, digits);
   bool has_ago = restarts && restarts->ago.has_value();
 
   TVal& status = pod.Child("status", rs);

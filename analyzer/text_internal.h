@@ -104,7 +104,8 @@ bool IsFence(std::string_view line);      // a Markdown code fence (``` or ~~~)
 
 enum class Field : uint8_t {
   // kubectl get pods
-  kNamespace, kName, kReady, kStatus, kRestarts, kAge, kIp, kNode, kNominatedNode, kReadinessGates, kExtra,
+  kNamespace, kName, kReady, kStatus, kRestarts, kAge, kIp, kNode, kNominatedNode, kReadinessGates, kLabels,
+  kExtra,  // label columns of -L
   // event tables
   kLastSeen, kFirstSeen, kCount, kEventName, kKind, kObject, kSubobject, kType, kReason, kSource, kMessage,
   kInterval,  // describe's Age: "<age> (xN over <age>)"

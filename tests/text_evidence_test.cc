@@ -349,6 +349,23 @@ TEST(TextPods, MalformedRowIsAFindingAndTheOthersLoad) {
   EXPECT_EQ(OfKind(r, "Pod").size(), 2u);  // the prose after the table is not a row
 }
 
+TEST(TextPods, ShowLabelsAndLabelColumns) {
+  LoadResult r = LoadText(
+      "NAME    READY   STATUS    RESTARTS   AGE   TIER   LABELS\n"
+      "web-1   1/1     Running   0          5d    api    app=web,pod-template-hash=5d4f8c7b9\n"
+      "web-2   1/1     Running   0          5d           <none>\n",
+      "labels.txt");
+  EXPECT_TRUE(r.problems.empty());
+  const Object* w1 = Find(r, "Pod", "web-1");
+  ASSERT_TRUE(w1);
+  EXPECT_EQ(w1->Label("app"), "web");
+  EXPECT_EQ(w1->Label("pod-template-hash"), "5d4f8c7b9");
+  EXPECT_EQ(At(w1, "metadata.labels.pod-template-hash").span(), S(2, 77, 86));
+  const Object* w2 = Find(r, "Pod", "web-2");
+  ASSERT_TRUE(w2);
+  EXPECT_FALSE(At(w2, "metadata.labels"));
+}
+
 TEST(TextPods, KubectlGetAllPrefixesNames) {
   LoadResult r = LoadText(
       "NAME                       READY   STATUS    RESTARTS   AGE\n"
@@ -935,6 +952,13 @@ TEST(TextRecognition, YamlIsNeverTakenForText) {
     EXPECT_EQ((*r.objects)[0].kind, "ConfigMap") << name;
     EXPECT_NE(r.sources->file(0).kind, SourceKind::kText) << name;
   }
+  // A broken manifest stays YAML too, with its syntax error.
+  std::string broken = yaml + "---\napiVersion: v1\nkind: Pod\nmetadata: {name: [\n";
+  LoadResult b = LoadText(broken, "-");
+  EXPECT_EQ(b.objects->size(), 1u);
+  ASSERT_EQ(b.problems.size(), 1u);
+  EXPECT_EQ(b.problems[0].kind, ProblemKind::kParse);
+  EXPECT_TRUE(OfKind(b, "Pod").empty());
   // A .yaml file is YAML even when it holds nothing but a table.
   LoadResult t = LoadText(ReadFile(FixturePath("get-pods.txt")), "pods.yaml");
   EXPECT_TRUE(OfKind(t, "Pod").empty());
