@@ -16,7 +16,6 @@ namespace kora::text {
 
 namespace {
 
-bool IsUpperChar(char c) { return c >= 'A' && c <= 'Z'; }
 bool IsAlnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
 
 // One line of a describe block.
@@ -215,13 +214,10 @@ std::string Describe::DetermineKind(Span* kind_span) const {
     }
   }
   // "kubectl describe pod/x", "kubectl -n ns describe deploy web" just above.
-  size_t seen = 0;
-  for (size_t i = first_; i-- > 0 && seen < 3;) {
-    std::string_view l = Trim(ctx_.Line(i));
-    if (l.empty() || IsFence(l)) continue;
-    ++seen;
-    size_t at = l.find("describe ");
-    if (at == std::string_view::npos || l.find("kubectl") == std::string_view::npos) continue;
+  std::optional<size_t> command = CommandAbove(ctx_, first_);
+  std::string_view l = command ? ctx_.Line(*command) : std::string_view();
+  size_t at = l.find("describe ");
+  if (at != std::string_view::npos) {
     std::string_view rest = l.substr(at + 9);
     // Skip flags before the resource ("describe -n ns pod x").
     while (!rest.empty()) {
@@ -243,9 +239,8 @@ std::string Describe::DetermineKind(Span* kind_span) const {
       std::string_view resource = word.substr(0, word.find('/'));
       std::string kind = KindFromResource(resource);
       if (!kind.empty()) {
-        size_t line_index = i;
-        size_t col = static_cast<size_t>(word.data() - ctx_.Line(line_index).data());
-        *kind_span = ctx_.SpanIn(line_index, col, col + resource.size());
+        size_t col = static_cast<size_t>(word.data() - l.data());
+        *kind_span = ctx_.SpanIn(*command, col, col + resource.size());
         return kind;
       }
       break;
@@ -709,6 +704,23 @@ void Describe::Pod(TVal& obj) {
   if (const DNode* c = Top("Conditions")) Conditions(*c, status);
 }
 
+// "Kubelet Version" -> kubeletVersion, "OS Image" -> osImage,
+// "Kube-Proxy Version" -> kubeProxyVersion, "Machine ID" -> machineID.
+std::string NodeInfoField(std::string_view label) {
+  std::string out;
+  bool first_word = true;
+  for (char ch : label) {
+    if (ch == ' ' || ch == '-') {
+      first_word = out.empty();
+      continue;
+    }
+    // The first word is lower case entirely ("OS" -> "os"); the others keep
+    // their capitals.
+    out.push_back(first_word ? static_cast<char>(std::tolower(static_cast<unsigned char>(ch))) : ch);
+  }
+  return out;
+}
+
 void Describe::Node(TVal& obj) {
   TVal& spec = obj.Child("spec");
   TVal& status = obj.Child("status");
@@ -758,27 +770,7 @@ void Describe::Node(TVal& obj) {
     for (size_t k : info->kids) {
       const DNode& d = nodes_[k];
       if (!d.is_key) continue;
-      // "Kubelet Version" -> kubeletVersion, "Kube-Proxy Version" -> kubeProxyVersion
-      std::string field;
-      bool upper_next = false;
-      for (char ch : d.key) {
-        if (ch == ' ' || ch == '-') {
-          upper_next = true;
-          continue;
-        }
-        if (field.empty()) {
-          field.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(ch))));
-        } else if (upper_next) {
-          field.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(ch))));
-        } else {
-          field.push_back(field.size() < 2 && IsUpperChar(ch) && IsUpperChar(d.key[0]) && d.key.size() > 1 &&
-                                  IsUpperChar(d.key[1])
-                              ? static_cast<char>(std::tolower(static_cast<unsigned char>(ch)))
-                              : ch);
-        }
-        upper_next = false;
-      }
-      map.Put(field, Str(d));
+      map.Put(NodeInfoField(d.key), Str(d));
     }
   }
 }

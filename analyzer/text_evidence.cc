@@ -1218,26 +1218,35 @@ TVal EventFromRow(const RowView& row, const EventContext& ec) {
   return ev;
 }
 
-// The command line written just above a table, if any ("$ kubectl get events -A").
-std::string_view CommandAbove(const TextCtx& ctx, size_t header_index) {
+}  // namespace
+
+bool IsKubectlCommand(std::string_view line) {
+  std::string_view l = Trim(line);
+  // Shell prompts and Markdown quotes.
+  while (!l.empty() && (l[0] == '$' || l[0] == '#' || l[0] == '>' || l[0] == '%')) l = Trim(l.substr(1));
+  return l.find("kubectl ") != std::string_view::npos || StartsWith(l, "k ") || StartsWith(l, "oc ");
+}
+
+std::optional<size_t> CommandAbove(const TextCtx& ctx, size_t index) {
   size_t seen = 0;
-  for (size_t i = header_index; i-- > 0 && seen < 3;) {
+  for (size_t i = index; i-- > 0 && seen < 3;) {
     std::string_view l = Trim(ctx.Line(i));
     if (l.empty() || IsFence(l)) continue;
     ++seen;
-    if (l.find("kubectl") != std::string_view::npos) return l;
+    if (IsKubectlCommand(l)) return i;
   }
-  return {};
+  return std::nullopt;
 }
+
+namespace {
 
 std::string_view EventsCommand(const TextCtx& ctx, const TableHeader& h, const std::vector<Row>& rows,
                                size_t header_index) {
   if (h.kind == TableKind::kDescribeEvents) return "kubectl describe";
-  std::string_view cmd = CommandAbove(ctx, header_index);
-  if (cmd.find("kubectl events") != std::string_view::npos || cmd.find("alpha events") != std::string_view::npos) {
-    return "kubectl events";
-  }
+  std::optional<size_t> command = CommandAbove(ctx, header_index);
+  std::string_view cmd = command ? ctx.Line(*command) : std::string_view();
   if (cmd.find(" get ") != std::string_view::npos) return "kubectl get events";
+  if (cmd.find(" events") != std::string_view::npos) return "kubectl events";
   // kubectl events keeps the kind's case ("Pod/web") and folds repeats into
   // "4m (x3 over 10m)"; kubectl get events does neither.
   if (!Has(h.columns, Field::kObject) || Has(h.columns, Field::kCount)) return "kubectl get events";

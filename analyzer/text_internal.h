@@ -154,6 +154,13 @@ bool IsDescribeStart(const TextCtx& ctx, size_t index);
 // Parses a describe block starting at `index`; returns the index after it.
 size_t ParseDescribe(TextCtx& ctx, size_t index);
 
+// A shell command line running kubectl ("$ kubectl get events -A", "k
+// describe po x", "oc describe pod x").
+bool IsKubectlCommand(std::string_view line);
+// The index of the nearest kubectl command line at most three non-blank lines
+// above line `index`, if any.
+std::optional<size_t> CommandAbove(const TextCtx& ctx, size_t index);
+
 // Kinds -------------------------------------------------------------------
 
 // "pod" -> "Pod", "replicaset" -> "ReplicaSet"; unknown lower-case kinds get

@@ -876,6 +876,28 @@ TEST(TextDescribe, UnknownKindStillGivesItsEvents) {
   EXPECT_EQ(At(e.Root(), "involvedObject.name").Str(), "nightly");
 }
 
+TEST(TextDescribe, KindFromTheCommandLine) {
+  // Only the command says what this (cut short) describe is about.
+  for (const char* command : {"$ k describe po web-1", "oc -n shop describe pods/web-1",
+                              "> kubectl describe --namespace shop pod web-1"}) {
+    LoadResult r = LoadText(std::string(command) +
+                                "\nName:         web-1\n"
+                                "Namespace:    shop\n"
+                                "Events:\n"
+                                "  Type     Reason   Age   From      Message\n"
+                                "  ----     ------   ----  ----      -------\n"
+                                "  Warning  Failed   3m    kubelet   Error: ErrImagePull\n",
+                            "cut.txt");
+    EXPECT_TRUE(r.problems.empty()) << command;
+    const Object* pod = Find(r, "Pod", "web-1");
+    ASSERT_TRUE(pod) << command;
+    EXPECT_EQ(pod->ns, "shop");
+    std::vector<const Object*> events = OfKind(r, "Event");
+    ASSERT_EQ(events.size(), 1u);
+    EXPECT_EQ(At(events[0], "involvedObject.kind").Str(), "Pod");
+  }
+}
+
 TEST(TextDescribe, SeveralDescribesInOnePaste) {
   std::string a = ReadFile(FixturePath("describe-pod-errimageneverpull.txt"));
   std::string b = ReadFile(FixturePath("describe-pvc-pending.txt"));
