@@ -18,6 +18,8 @@ namespace {
 
 bool IsAlnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
 
+constexpr size_t kMaxDescribeDepth = 64;
+
 // One line of a describe block.
 struct DNode {
   size_t index = 0;    // line index
@@ -199,7 +201,9 @@ void Describe::BuildTree(size_t end) {
     size_t id = nodes_.size();
     nodes_.push_back(n);
     nodes_[stack.back()].kids.push_back(id);
-    stack.push_back(id);
+    // kubectl nests a dozen levels at most; deeper lines stay siblings, which
+    // bounds the recursion over the tree.
+    if (stack.size() < kMaxDescribeDepth) stack.push_back(id);
     has_valued = key && !n.value.empty();
     valued = id;
   }

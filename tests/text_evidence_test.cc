@@ -1061,6 +1061,15 @@ TEST(TextRecognition, HostileInputStaysBounded) {
   LoadResult r = LoadText(text, "big.log");
   EXPECT_EQ(OfKind(r, "Event").size(), 5002u);
   ExpectSpansInside(r, text);
+  // A describe nested thousands of levels deep (kubectl nests a dozen).
+  std::string deep = "Name:         thing\nNamespace:    x\nAPI Version:  example.com/v1\nKind:         Thing\nSpec:\n";
+  for (int i = 0; i < 2000; ++i) deep += std::string(static_cast<size_t>(i) + 2, ' ') + "Level" + std::to_string(i) + ":\n";
+  deep += std::string(2002, ' ') + "Leaf:  1\n";
+  LoadResult d = LoadText(deep, "deep.txt");
+  const Object* thing = Find(d, "Thing", "thing");
+  ASSERT_TRUE(thing);
+  EXPECT_TRUE(At(thing, "spec.level0.level1").IsMap());
+  ExpectSpansInside(d, deep);
   // Junk with table-looking headers and no rows.
   std::string junk;
   for (int i = 0; i < 2000; ++i) junk += "NAME  READY  STATUS  RESTARTS\n  ---  \nName:  x\nNamespace:  y\n\n";
