@@ -295,22 +295,46 @@ struct Tok {
 };
 
 // Beyond this many tokens on one row, the middle ones are merged: only a
-// message can be that long, and the columns sit at both ends.
+// message can be that long, and the columns sit at both ends. Collected in
+// one pass with bounded memory, whatever the length of the line.
 constexpr size_t kMaxTokens = 1024;
 
-std::vector<Tok> CapTokens(std::vector<Tok> toks) {
-  if (toks.size() <= kMaxTokens) return toks;
-  size_t keep = kMaxTokens / 2;
-  std::vector<Tok> out(toks.begin(), toks.begin() + static_cast<std::ptrdiff_t>(keep));
-  out.push_back(Tok{toks[keep].begin, toks[toks.size() - keep - 1].end});
-  out.insert(out.end(), toks.end() - static_cast<std::ptrdiff_t>(keep), toks.end());
-  return out;
-}
+class TokenCollector {
+ public:
+  void Add(Tok t) {
+    if (head_.size() < kKeep) {
+      head_.push_back(t);
+      return;
+    }
+    if (count_ == 0) middle_begin_ = t.begin;
+    ring_[count_ % ring_.size()] = t;
+    ++count_;
+  }
+  std::vector<Tok> Take() {
+    std::vector<Tok> out = std::move(head_);
+    size_t n = ring_.size();
+    if (count_ + out.size() <= kMaxTokens) {
+      for (size_t i = 0; i < count_; ++i) out.push_back(ring_[i]);
+      return out;
+    }
+    // The oldest token in the ring precedes the kept tail: the middle ends there.
+    out.push_back(Tok{middle_begin_, ring_[count_ % n].end});
+    for (size_t i = 1; i < n; ++i) out.push_back(ring_[(count_ + i) % n]);
+    return out;
+  }
+
+ private:
+  static constexpr size_t kKeep = kMaxTokens / 2;
+  std::vector<Tok> head_;
+  std::array<Tok, kKeep + 1> ring_{};
+  size_t count_ = 0;  // tokens after the head
+  size_t middle_begin_ = 0;
+};
 
 // Cells separated by a tab or by two or more spaces (tabwriter pads with at
 // least two).
 std::vector<Tok> GapTokens(std::string_view line) {
-  std::vector<Tok> toks;
+  TokenCollector toks;
   size_t i = 0;
   while (i < line.size()) {
     while (i < line.size() && IsSpace(line[i])) ++i;
@@ -322,22 +346,22 @@ std::vector<Tok> GapTokens(std::string_view line) {
       if (line[i] == ' ' && i + 1 == line.size()) break;
       ++i;
     }
-    toks.push_back(Tok{b, i});
+    toks.Add(Tok{b, i});
   }
-  return CapTokens(std::move(toks));
+  return toks.Take();
 }
 
 std::vector<Tok> WordTokens(std::string_view line) {
-  std::vector<Tok> toks;
+  TokenCollector toks;
   size_t i = 0;
   while (i < line.size()) {
     while (i < line.size() && IsSpace(line[i])) ++i;
     if (i >= line.size()) break;
     size_t b = i;
     while (i < line.size() && !IsSpace(line[i])) ++i;
-    toks.push_back(Tok{b, i});
+    toks.Add(Tok{b, i});
   }
-  return CapTokens(std::move(toks));
+  return toks.Take();
 }
 
 // Cell grammars ---------------------------------------------------------------
