@@ -269,6 +269,11 @@ std::string Describe::DetermineKind(Span* kind_span) const {
   if (has("Selector") && (has("Endpoints") || has("TargetPort") || has("Session Affinity") || has("IP Families"))) return "Service";
   if (has("Rules") && (has("Default backend") || has("Ingress Class") || has("Address"))) return "Ingress";
   if (has("Reference") && has("Min replicas")) return "HorizontalPodAutoscaler";
+  // A describe cut short: only Pods are controlled by these kinds.
+  std::string_view owner = Value(Top("Controlled By"));
+  for (std::string_view k : {"ReplicaSet/", "StatefulSet/", "DaemonSet/", "Job/", "Node/"}) {
+    if (owner.substr(0, k.size()) == k) return "Pod";
+  }
   return {};
 }
 

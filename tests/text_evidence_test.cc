@@ -898,6 +898,21 @@ TEST(TextDescribe, KindFromTheCommandLine) {
   }
 }
 
+TEST(TextDescribe, APodCutShortIsKnownByItsController) {
+  LoadResult r = LoadText(
+      "Name:           web-5d4f8c7b9-abcde\n"
+      "Namespace:      shop\n"
+      "Controlled By:  ReplicaSet/web-5d4f8c7b9\n",
+      "cut.txt");
+  EXPECT_TRUE(Find(r, "Pod", "web-5d4f8c7b9-abcde"));
+  LoadResult rs = LoadText(
+      "Name:           web-5d4f8c7b9\n"
+      "Namespace:      shop\n"
+      "Controlled By:  Deployment/web\n",
+      "cut.txt");
+  EXPECT_EQ(rs.objects->size(), 0u);  // a ReplicaSet without its fields: kind unknown
+}
+
 TEST(TextDescribe, SeveralDescribesInOnePaste) {
   std::string a = ReadFile(FixturePath("describe-pod-errimageneverpull.txt"));
   std::string b = ReadFile(FixturePath("describe-pvc-pending.txt"));
