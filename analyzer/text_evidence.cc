@@ -661,15 +661,12 @@ bool Has(const std::vector<Column>& cols, Field f) {
 // Every recognised header has a NAME or a REASON column: a cheap test that
 // keeps the full check off nearly every other line.
 bool MentionsNameOrReason(std::string_view line) {
-  for (size_t i = 0; i + 4 <= line.size(); ++i) {
-    char c = static_cast<char>(line[i] | 0x20);
-    if (c == 'n' && (line[i + 1] | 0x20) == 'a' && (line[i + 2] | 0x20) == 'm' && (line[i + 3] | 0x20) == 'e') return true;
-    if (c == 'r' && i + 6 <= line.size() && (line[i + 1] | 0x20) == 'e' && (line[i + 2] | 0x20) == 'a' &&
-        (line[i + 3] | 0x20) == 's' && (line[i + 4] | 0x20) == 'o' && (line[i + 5] | 0x20) == 'n') {
-      return true;
-    }
-  }
-  return false;
+  auto contains = [&](std::string_view word) {
+    return std::search(line.begin(), line.end(), word.begin(), word.end(), [](char a, char b) {
+             return std::tolower(static_cast<unsigned char>(a)) == b;
+           }) != line.end();
+  };
+  return contains("name") || contains("reason");
 }
 
 }  // namespace
@@ -736,7 +733,7 @@ namespace {
 
 // Rows --------------------------------------------------------------------------
 
-Rule RuleFor(Field f, TableKind kind) {
+Rule RuleFor(Field f) {
   switch (f) {
     case Field::kNamespace: return {CellType::kWord, false};
     case Field::kName: return {CellType::kWord, false};
@@ -764,13 +761,12 @@ Rule RuleFor(Field f, TableKind kind) {
     case Field::kInterval: return {CellType::kInterval, false};
     case Field::kCount_: break;
   }
-  (void)kind;
   return {CellType::kWord, false};
 }
 
 std::vector<Rule> RulesFor(const TableHeader& h) {
   std::vector<Rule> rules;
-  for (const Column& c : h.columns) rules.push_back(RuleFor(c.field, h.kind));
+  for (const Column& c : h.columns) rules.push_back(RuleFor(c.field));
   return rules;
 }
 
@@ -1372,7 +1368,7 @@ std::optional<std::pair<TableHeader, std::vector<Cell>>> HeaderlessPodRow(std::s
     if (layout.size() != toks.size()) continue;
     std::vector<Rule> rules;
     for (Field f : layout) {
-      Rule r = RuleFor(f, TableKind::kPods);
+      Rule r = RuleFor(f);
       if (f == Field::kName) r.type = CellType::kPodName;
       if (f == Field::kNamespace) r.type = CellType::kDnsLabel;
       rules.push_back(r);
