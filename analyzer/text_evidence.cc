@@ -824,6 +824,9 @@ std::optional<std::vector<Cell>> SplitRow(std::string_view line, const TableHead
 struct Row {
   size_t index;  // line index
   std::vector<Cell> cells;
+  // The row's last line: later than index when its message goes on over
+  // the next lines (kubectl prints a message's line breaks as they are).
+  size_t last_line;
 };
 
 class RowView {
@@ -849,7 +852,21 @@ class RowView {
     const Cell* c = Get(f);
     return c ? ctx_.SpanIn(row_.index, c->begin + begin, c->begin + end) : Span{};
   }
-  Span RowSpan() const { return ctx_.LineSpan(row_.index); }
+  Span RowSpan() const { return Span{ctx_.LineSpan(row_.index).begin, ctx_.LineSpan(row_.last_line).end}; }
+  // The message with the lines it goes on over, if any.
+  std::optional<std::pair<std::string, Span>> Message() const {
+    const Cell* c = Get(Field::kMessage);
+    std::string text(c ? c->Of(line_) : std::string_view());
+    Span span = c ? ctx_.SpanIn(row_.index, c->begin, c->end) : Span{};
+    for (size_t i = row_.index + 1; i <= row_.last_line; ++i) {
+      if (!text.empty()) text += '\n';
+      text += Trim(ctx_.Line(i));
+      Span more = ctx_.LineSpan(i);
+      span = span.Known() ? Span{span.begin, more.end} : more;
+    }
+    if (!span.Known()) return std::nullopt;
+    return std::make_pair(std::move(text), span);
+  }
   size_t index() const { return row_.index; }
   std::string_view line() const { return line_; }
 
@@ -1184,9 +1201,11 @@ TVal EventFromRow(const RowView& row, const EventContext& ec) {
   }
   if (row.Get(Field::kType)) ev.Put("type", TVal::Str(row.Text(Field::kType), row.SpanOf(Field::kType)));
   if (row.Get(Field::kReason)) ev.Put("reason", TVal::Str(row.Text(Field::kReason), row.SpanOf(Field::kReason)));
-  ev.Put("message", row.Get(Field::kMessage)
-                        ? TVal::Str(row.Text(Field::kMessage), row.SpanOf(Field::kMessage))
-                        : TVal::Str("", rs));
+  if (auto message = row.Message()) {
+    ev.Put("message", TVal::Str(message->first, message->second));
+  } else {
+    ev.Put("message", TVal::Str("", rs));
+  }
 
   // The time cell: LAST SEEN (get events, kubectl events) or Age (describe).
   Field time_field = row.Get(Field::kInterval) ? Field::kInterval : Field::kLastSeen;
@@ -1302,25 +1321,58 @@ std::string HeaderNames(const TableHeader& h) {
 size_t ParseTable(TextCtx& ctx, size_t header_index, const TableHeader& header, const Subject* subject) {
   std::vector<Rule> rules = RulesFor(header);
   std::vector<Row> rows;
+  // A line indented less than the header does not end the table by itself:
+  // a message going on over several lines starts its lines in column 1.
+  auto ends_table = [&](std::string_view line) { return IsBlank(line) || IsFence(line) || DetectHeader(line); };
+  auto report = [&](size_t index) {
+    ctx.Problem(index, "line does not fit the " + std::string(TableName(header.kind)) +
+                           " table whose header is at line " + std::to_string(header_index + 1) + " (" +
+                           HeaderNames(header) + "); row skipped");
+  };
+  bool message_last = header.columns.back().field == Field::kMessage;
+  // From this line to the end of the table no line is a row (found once, so
+  // that a run of bad lines is scanned once).
+  size_t rowless_from = std::numeric_limits<size_t>::max();
   size_t i = header_index + 1;
-  for (; i < ctx.LineCount(); ++i) {
+  while (i < ctx.LineCount()) {
     std::string_view line = ctx.Line(i);
-    if (IsBlank(line) || IsFence(line)) break;
-    if (i == header_index + 1 && IsUnderline(line)) continue;
-    if (IndentOf(line) < header.indent) break;
-    if (DetectHeader(line)) break;
+    if (ends_table(line)) break;
+    if (i == header_index + 1 && IsUnderline(line)) {
+      ++i;
+      continue;
+    }
     if (auto cells = SplitRow(line, header, rules)) {
-      rows.push_back(Row{i, std::move(*cells)});
+      rows.push_back(Row{i, std::move(*cells), i});
+      ++i;
       continue;
     }
-    // A row of the table that does not fit its header is reported; a line
-    // that is no table row at all (prose after the table) ends it.
-    if (IndentOf(line) == header.indent && GapTokens(line).size() >= 2) {
-      ctx.Problem(i, "line does not fit the " + std::string(TableName(header.kind)) + " table whose header is at line " +
-                         std::to_string(header_index + 1) + " (" + HeaderNames(header) + "); row skipped");
-      continue;
+    // Not a row. When a row of the table follows, the lines up to it belong
+    // to the table: the previous message going on, or damaged rows.
+    size_t next = i + 1;
+    if (next < rowless_from) {
+      for (; next < ctx.LineCount() && !ends_table(ctx.Line(next)); ++next) {
+        if (SplitRow(ctx.Line(next), header, rules)) break;
+      }
+      if (next >= ctx.LineCount() || ends_table(ctx.Line(next))) rowless_from = i + 1;
     }
-    break;
+    if (next >= rowless_from) {
+      // Nothing follows: a line with cells at the table's indentation is a
+      // damaged row; anything else (prose after the table) ends it.
+      if (IndentOf(line) == header.indent && GapTokens(line).size() >= 2) {
+        report(i);
+        ++i;
+        continue;
+      }
+      break;
+    }
+    for (; i < next; ++i) {
+      bool too_few_cells = GapTokens(ctx.Line(i)).size() + 1 < header.columns.size();
+      if (message_last && !rows.empty() && rows.back().last_line + 1 == i && too_few_cells) {
+        rows.back().last_line = i;
+      } else {
+        report(i);
+      }
+    }
   }
   if (header.kind == TableKind::kPods) {
     for (const Row& r : rows) {
@@ -1392,7 +1444,7 @@ size_t ParseHeaderlessPods(TextCtx& ctx, size_t index) {
   for (; i < ctx.LineCount(); ++i) {
     auto row = HeaderlessPodRow(ctx.Line(i));
     if (!row) break;
-    Row r{i, std::move(row->second)};
+    Row r{i, std::move(row->second), i};
     RowView v(ctx, row->first, r);
     ctx.AddDocument(PodFromRow(v, "kubectl get pods"), v.RowSpan());
   }

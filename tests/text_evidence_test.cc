@@ -366,6 +366,20 @@ TEST(TextPods, ShowLabelsAndLabelColumns) {
   EXPECT_FALSE(At(w2, "metadata.labels"));
 }
 
+TEST(TextPods, ALineInTheMiddleNeverHidesTheRowsAfterIt) {
+  LoadResult r = LoadText(
+      "NAME    READY   STATUS    RESTARTS   AGE\n"
+      "web-1   1/1     Running   0          5d\n"
+      "(output trimmed)\n"
+      "web-2   1/1     Running   0          5d\n"
+      "That was all.\n",
+      "trimmed.txt");
+  ASSERT_EQ(r.problems.size(), 1u);
+  EXPECT_EQ(r.problems[0].span.begin, (Mark{3, 1}));
+  EXPECT_TRUE(Find(r, "Pod", "web-1"));
+  EXPECT_TRUE(Find(r, "Pod", "web-2"));
+}
+
 TEST(TextPods, KubectlGetAllPrefixesNames) {
   LoadResult r = LoadText(
       "NAME                       READY   STATUS    RESTARTS   AGE\n"
@@ -556,6 +570,33 @@ TEST(TextEvents, DescribeEventsPastedWithoutTheDescribe) {
   EXPECT_EQ(At(e, "source.component").span(), S(6, 48, 55));
   EXPECT_EQ(At(e, "message").Str(), "Error: ImagePullBackOff");
   EXPECT_EQ(At(e, "message").span(), S(6, 58, 81));
+}
+
+TEST(TextEvents, MessagesOverSeveralLines) {
+  // kubectl prints a message's line breaks as they are.
+  std::string text =
+      "Events:\n"
+      "  Type     Reason       Age   From     Message\n"
+      "  ----     ------       ----  ----     -------\n"
+      "  Warning  FailedMount  2m    kubelet  MountVolume.SetUp failed for volume \"nfs\" : mount failed: exit status 32\n"
+      "Mounting command: mount\n"
+      "Mounting arguments: -t nfs 10.0.0.9:/exports /var/lib/kubelet/pods/x/volumes/nfs\n"
+      "  Normal   Pulled       1m    kubelet  Container image \"busybox\" already present on machine\n"
+      "  Warning  Odd   this   row   is   damaged   and   long\n"
+      "  Normal   Started      1m    kubelet  Started container app\n";
+  LoadResult r = LoadText(text, "events.txt");
+  std::vector<const Object*> events = OfKind(r, "Event");
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(At(events[0], "message").Str(),
+            "MountVolume.SetUp failed for volume \"nfs\" : mount failed: exit status 32\n"
+            "Mounting command: mount\n"
+            "Mounting arguments: -t nfs 10.0.0.9:/exports /var/lib/kubelet/pods/x/volumes/nfs");
+  EXPECT_EQ(At(events[0], "message").span(), (Span{{4, 40}, {6, 81}}));
+  EXPECT_EQ(events[0]->span(), (Span{{4, 3}, {6, 81}}));
+  EXPECT_EQ(At(events[1], "reason").Str(), "Pulled");
+  ASSERT_EQ(r.problems.size(), 1u);  // the damaged row, not glued to a message
+  EXPECT_EQ(r.problems[0].span.begin, (Mark{8, 3}));
+  EXPECT_EQ(At(events[2], "reason").Str(), "Started");
 }
 
 TEST(TextEvents, MessagesWithRunsOfSpacesAndUnicode) {
