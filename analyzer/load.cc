@@ -16,6 +16,7 @@
 #include <unordered_set>
 
 #include "analyzer/redact.h"
+#include "analyzer/text_evidence.h"
 
 namespace kora {
 
@@ -27,6 +28,9 @@ struct Loader::Pending {
   bool from_walk = false;
   std::string content;  // for AddBuffer
   bool has_content = false;
+  // Path inside a troubleshoot support bundle ('/'-separated), if the file is
+  // in one: it decides whether the file holds objects (text_evidence.h).
+  std::string bundle_path;
 };
 
 namespace {
@@ -131,6 +135,46 @@ std::string_view DocumentAround(std::string_view text, size_t offset) {
   return text.substr(begin, end == std::string_view::npos ? std::string_view::npos : end - begin);
 }
 
+bool HoldsObject(const ParsedFile& parsed) {
+  for (const auto& d : parsed.docs) {
+    Node root = d->Root();
+    if (root.IsMap() && !root["kind"].Str().empty()) return true;
+    for (Node item : root.Items()) {
+      if (item.IsMap() && !item["kind"].Str().empty()) return true;
+    }
+  }
+  return false;
+}
+
+// Text evidence (kubectl tables and describe output, docs/evidence.md): .txt
+// and .log files, and inputs named anything but .yaml/.yml/.json (stdin
+// included) that hold a recognised block and are not a manifest.
+std::optional<ParsedFile> ParseAsText(const std::string& text, FileId file, const std::string& name,
+                                      const LoadOptions& options) {
+  bool text_name = HasExtension(name, {".txt", ".log"});
+  if (!text_name && HasExtension(name, {".yaml", ".yml", ".json"})) return std::nullopt;
+  size_t first = text.find_first_not_of(" \t\r\n");
+  bool looks_json = first != std::string::npos && (text[first] == '{' || text[first] == '[');
+  if (!text_name && looks_json) return std::nullopt;
+  if (!HasTextEvidence(text)) {
+    if (!text_name) return std::nullopt;
+    // `kubectl get -o yaml > pods.txt` is a manifest all the same.
+    if (HasExtension(name, {".txt"}) && LooksLikeManifest(text)) return std::nullopt;
+    ParsedFile skipped;
+    skipped.skipped = "not-evidence";
+    return skipped;
+  }
+  if (!text_name) {
+    // A manifest that merely quotes a table (in a block scalar, say) is YAML,
+    // even a broken one.
+    ParsedFile y = ParseYaml(text, file, options);
+    if (HoldsObject(y)) return y;
+  }
+  ParsedFile t = ParseTextEvidence(text, file, options);
+  t.kind = SourceKind::kText;
+  return t;
+}
+
 }  // namespace
 
 ParsedFile ParseBuffer(std::string& text, FileId file, const std::string& name, const LoadOptions& options) {
@@ -151,6 +195,10 @@ ParsedFile ParseBuffer(std::string& text, FileId file, const std::string& name, 
     text.erase(0, 3);
   }
   if (const void* nul = std::memchr(text.data(), '\0', text.size())) {
+    if (HasExtension(name, {".txt", ".log"})) {
+      out.skipped = "not-evidence";  // a binary log is no kubectl output
+      return out;
+    }
     size_t at = static_cast<size_t>(static_cast<const char*>(nul) - text.data());
     LineTable lines(std::string_view(text).substr(0, at + 1));
     AddProblem(out.problems, ProblemKind::kEncoding, file, lines.At(at),
@@ -183,6 +231,11 @@ ParsedFile ParseBuffer(std::string& text, FileId file, const std::string& name, 
                "not valid UTF-8 (" + std::to_string(count) +
                    " invalid byte(s), each read as U+FFFD); Kubernetes requires UTF-8",
                RedactLine(lines.Line(m.line), DocumentAround(text, first)));
+  }
+  if (std::optional<ParsedFile> t = ParseAsText(text, file, name, options)) {
+    if (!t->skipped.empty()) return std::move(*t);  // nothing read, nothing to report
+    for (auto& p : out.problems) t->problems.insert(t->problems.begin(), std::move(p));
+    return std::move(*t);
   }
   size_t first = text.find_first_not_of(" \t\r\n");
   if (first == std::string::npos) return out;
@@ -239,7 +292,14 @@ void Loader::AddPath(const std::string& path) {
   }
   if (S_ISDIR(st.st_mode)) {
     seen_dirs_.emplace_back(st.st_dev, st.st_ino);
+    size_t first = pending_.size();
     Walk(path, 0);
+    // The directory may be a support bundle or lie inside one.
+    if (std::string root = FindSupportBundleRoot(path); !root.empty()) {
+      for (size_t i = first; i < pending_.size(); ++i) {
+        if (pending_[i].bundle_path.empty()) pending_[i].bundle_path = SupportBundleRelativePath(root, pending_[i].path);
+      }
+    }
     return;
   }
   // Named explicitly, a pipe (as from <(helm template ...)) is read like a file.
@@ -250,6 +310,7 @@ void Loader::AddPath(const std::string& path) {
   }
   Pending p;
   p.path = path;
+  if (std::string root = FindSupportBundleRoot(path); !root.empty()) p.bundle_path = SupportBundleRelativePath(root, path);
   pending_.push_back(std::move(p));
 }
 
@@ -267,6 +328,7 @@ void Loader::Walk(const std::string& dir, int depth) {
     entries.push_back(it->path().string());
   }
   std::sort(entries.begin(), entries.end());
+  size_t first_pending = pending_.size();
   for (const std::string& entry : entries) {
     if (options_.ignore && options_.ignore(entry)) {
       result_.stats.skipped["ignored"]++;
@@ -303,7 +365,8 @@ void Loader::Walk(const std::string& dir, int depth) {
       result_.stats.skipped["special-file"]++;
       continue;
     }
-    if (!HasExtension(entry, {".yaml", ".yml", ".json"})) {
+    // .txt and .log files may hold kubectl output (text evidence).
+    if (!HasExtension(entry, {".yaml", ".yml", ".json", ".txt", ".log"})) {
       result_.stats.skipped["extension"]++;
       continue;
     }
@@ -318,6 +381,12 @@ void Loader::Walk(const std::string& dir, int depth) {
     p.path = entry;
     p.from_walk = true;
     pending_.push_back(std::move(p));
+  }
+  // A support bundle nested in the walk (an inner bundle marks its files first).
+  if (IsSupportBundleRoot(dir)) {
+    for (size_t i = first_pending; i < pending_.size(); ++i) {
+      if (pending_[i].bundle_path.empty()) pending_[i].bundle_path = SupportBundleRelativePath(dir, pending_[i].path);
+    }
   }
 }
 
@@ -348,6 +417,13 @@ bool ReadAll(int fd, std::string& out, uint64_t limit) {
 }  // namespace
 
 LoadResult Loader::Finish() {
+  // Support bundle files that hold no objects are counted, never read.
+  std::erase_if(pending_, [&](const Pending& p) {
+    std::string_view why = p.bundle_path.empty() ? std::string_view() : ClassifySupportBundleFile(p.bundle_path);
+    if (why.empty()) return false;
+    result_.stats.skipped[std::string(why)]++;
+    return true;
+  });
   // Deterministic order whatever the command line or directory listing order.
   std::stable_sort(pending_.begin(), pending_.end(),
                    [](const Pending& a, const Pending& b) { return a.path < b.path; });
@@ -447,6 +523,11 @@ LoadResult Loader::Finish() {
       result_.stats.bytes_read += o.bytes;
     }
     for (auto& p : o.parsed.problems) result_.problems.push_back(std::move(p));
+    if (o.parsed.kind == SourceKind::kText) sf.kind = SourceKind::kText;
+    if (!o.parsed.skipped.empty()) result_.stats.skipped[o.parsed.skipped]++;
+    // Support bundles store the items of typed lists without apiVersion and kind.
+    std::optional<InferredType> inferred;
+    if (!pending_[i].bundle_path.empty()) inferred = InferSupportBundleType(pending_[i].bundle_path);
     for (auto& doc : o.parsed.docs) {
       result_.stats.documents++;
       const Document* d = doc.get();
@@ -494,11 +575,19 @@ LoadResult Loader::Finish() {
         }
         std::string_view kind = n["kind"].Str();
         Node items = n["items"];
+        if (kind.empty() && inferred) {
+          if (items.IsSeq() && !n["metadata"]["name"]) {
+            for (Node item : items.Items()) todo.emplace_back(item, true);
+            continue;
+          }
+          kind = inferred->kind;
+        }
         if (kind.size() >= 4 && kind.substr(kind.size() - 4) == "List" && (items.IsSeq() || items.IsNull())) {
           for (Node item : items.Items()) todo.emplace_back(item, true);
           continue;
         }
         std::string_view api = n["apiVersion"].Str();
+        if (api.empty() && inferred && kind == inferred->kind) api = inferred->api_version;
         if (kind.empty()) {
           invalid(n, api.empty() ? "object has neither apiVersion nor kind" : "object has no kind");
           continue;

@@ -90,10 +90,18 @@ class Loader {
 struct ParsedFile {
   std::vector<std::unique_ptr<Document>> docs;
   std::vector<LoadProblem> problems;
+  // Set by ParseBuffer for text evidence (kubectl output, see text_evidence.h).
+  SourceKind kind = SourceKind::kUnknown;
+  // Why a file that was read is nonetheless passed over ("not-evidence": a
+  // .txt or .log file with no kubectl output kora recognises); "" otherwise.
+  std::string skipped;
 };
 ParsedFile ParseYaml(std::string_view text, FileId file, const LoadOptions& options);
 ParsedFile ParseJson(std::string_view text, FileId file, const LoadOptions& options);
-// Decides YAML vs JSON by content, handles BOMs, UTF-16 and invalid UTF-8.
+// kubectl's plain-text output (tables, describe); defined in text_evidence.cc.
+ParsedFile ParseTextEvidence(std::string_view text, FileId file, const LoadOptions& options);
+// Decides YAML vs JSON vs text evidence by content and name (docs/evidence.md),
+// handles BOMs, UTF-16 and invalid UTF-8.
 ParsedFile ParseBuffer(std::string& text, FileId file, const std::string& name, const LoadOptions& options);
 
 }  // namespace kora
