@@ -176,13 +176,52 @@ ContainerSpec SpecOf(const Context& ctx, const ContainerProblem& p) {
   return out;
 }
 
+std::string WorkloadKey(const Context& ctx, const Object& pod) {
+  const Object& w = WorkloadOf(ctx, pod);
+  if (w.id != pod.id || pod.kind != "Pod") return w.Ref();
+  // Pods whose controller is not in the input still group by the controller
+  // their name implies: <replicaset>-<id> (the ReplicaSet is <deployment>-<hash>).
+  std::string_view name = pod.name;
+  auto dash = name.rfind('-');
+  if (dash != std::string_view::npos && name.size() - dash - 1 == 5) {
+    for (Node ref : pod.Metadata()["ownerReferences"].Items()) {
+      return std::string(ref["kind"].Str()) + "/" + std::string(pod.ns) + "/" + std::string(ref["name"].Str());
+    }
+    return "ReplicaSet/" + std::string(pod.ns) + "/" + std::string(name.substr(0, dash));
+  }
+  return w.Ref();
+}
+
+void ShareCauses(const Context& ctx, const std::vector<const ContainerProblem*>& problems,
+                 std::map<const ContainerProblem*, std::string>& causes, const std::string& unknown) {
+  // Pods of one workload share their template, so a failure that one pod's
+  // evidence explains explains the others that only say they fail.
+  std::map<std::string, std::map<std::string, size_t>> known;
+  for (const ContainerProblem* p : problems) {
+    if (causes[p] != unknown) known[WorkloadKey(ctx, *p->pod) + "|" + p->container][causes[p]]++;
+  }
+  for (const ContainerProblem* p : problems) {
+    if (causes[p] != unknown) continue;
+    auto it = known.find(WorkloadKey(ctx, *p->pod) + "|" + p->container);
+    if (it == known.end() && !p->container.empty()) it = known.find(WorkloadKey(ctx, *p->pod) + "|");
+    if (it == known.end()) {
+      // A row without a container name matches any container of its workload.
+      for (auto k = known.begin(); k != known.end(); ++k) {
+        if (k->first.rfind(WorkloadKey(ctx, *p->pod) + "|", 0) == 0) it = k;
+      }
+    }
+    if (it == known.end() || it->second.size() != 1) continue;
+    causes[p] = it->second.begin()->first;
+  }
+}
+
 std::vector<ProblemGroup> GroupProblems(const Context& ctx, const std::vector<const ContainerProblem*>& problems,
                                         const std::function<std::string(const ContainerProblem&)>& key_of) {
   std::map<std::pair<std::string, std::string>, ProblemGroup> groups;
   std::vector<std::pair<std::string, std::string>> order;
   for (const ContainerProblem* p : problems) {
     const Object& w = WorkloadOf(ctx, *p->pod);
-    auto k = std::make_pair(w.Ref(), key_of(*p));
+    auto k = std::make_pair(WorkloadKey(ctx, *p->pod), key_of(*p));
     auto [it, inserted] = groups.try_emplace(k);
     if (inserted) {
       it->second.workload = &w;
@@ -226,6 +265,12 @@ ChainStep& DiagnosisBuilder::StepMissing(const std::string& ref, std::string mes
 
 void DiagnosisBuilder::Hypothesis(std::string text, bool confirmed, std::string evidence) {
   f_.hypotheses.push_back(kora::Hypothesis{std::move(text), confirmed, std::move(evidence)});
+}
+
+void DiagnosisBuilder::Open(std::string text, std::string missing) {
+  kora::Hypothesis h{std::move(text), false, std::move(missing)};
+  h.open = true;
+  f_.hypotheses.push_back(std::move(h));
 }
 
 void DiagnosisBuilder::Affects(const std::vector<const ContainerProblem*>& problems) {

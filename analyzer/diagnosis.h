@@ -53,6 +53,12 @@ struct ProblemGroup {
   std::string key;  // the cause key plus what distinguishes causes (a Secret name, an image)
   std::vector<const ContainerProblem*> problems;
 };
+// The key pods of one workload share, even when the workload is not in the input.
+std::string WorkloadKey(const Context& ctx, const Object& pod);
+// Gives pods whose evidence does not say why they fail the cause their
+// workload's other pods show (when exactly one is shown).
+void ShareCauses(const Context& ctx, const std::vector<const ContainerProblem*>& problems,
+                 std::map<const ContainerProblem*, std::string>& causes, const std::string& unknown);
 std::vector<ProblemGroup> GroupProblems(const Context& ctx, const std::vector<const ContainerProblem*>& problems,
                                         const std::function<std::string(const ContainerProblem&)>& key_of);
 
@@ -67,6 +73,8 @@ class DiagnosisBuilder {
   // A step about an object that is not in the input (a missing Secret).
   ChainStep& StepMissing(const std::string& ref, std::string message);
   void Hypothesis(std::string text, bool confirmed, std::string evidence);
+  // A hypothesis the evidence cannot decide (it says what is missing).
+  void Open(std::string text, std::string missing);
   // The pods a diagnosis covers: "Pod/ns/name (Init:ImagePullBackOff)".
   void Affects(const std::vector<const ContainerProblem*>& problems);
   // The workload's own health, as the first step, when it is unhealthy.

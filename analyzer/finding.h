@@ -41,6 +41,7 @@ struct Hypothesis {
   std::string text;
   bool confirmed = false;
   std::string evidence;
+  bool open = false;  // the evidence neither confirms nor rules it out
 };
 
 struct Finding {

@@ -173,6 +173,7 @@ class JsonWriter : public Writer {
       j.Key("hypotheses").BeginArray();
       for (const Hypothesis& h : f.hypotheses) {
         j.BeginObject().Field("text", h.text).FieldBool("confirmed", h.confirmed).Field("evidence", h.evidence);
+        j.FieldBool("open", h.open);
         j.EndObject();
       }
       j.EndArray();

@@ -174,8 +174,8 @@ class TextWriter : public Writer {
       WriteIndented("affects: ", list, out);
     }
     for (const Hypothesis& h : f.hypotheses) {
-      WriteIndented(h.confirmed ? "confirmed: " : "ruled out: ", h.text + (h.evidence.empty() ? "" : " — " + h.evidence),
-                    out);
+      WriteIndented(h.open ? "open:      " : h.confirmed ? "confirmed: " : "ruled out: ",
+                    h.text + (h.evidence.empty() ? "" : " — " + h.evidence), out);
     }
     if (!f.fix.empty()) WriteIndented("fix: ", f.fix, out);
     if (!f.verify.empty()) WriteIndented("verify: ", f.verify, out);

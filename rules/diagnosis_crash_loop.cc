@@ -3,6 +3,7 @@
 // the memory limit, exit codes 126/127/137/139/1, and liveness probe failures.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -46,7 +47,14 @@ class CrashLoop : public Rule {
     }
     std::map<const ContainerProblem*, std::string> causes;
     for (const ContainerProblem* p : crashes) causes[p] = CauseOf(ctx, *p);
-    auto groups = GroupProblems(ctx, crashes, [&](const ContainerProblem& p) { return causes[&p] + "|" + p.container; });
+    ShareCauses(ctx, crashes, causes, "unknown");
+    auto groups = GroupProblems(ctx, crashes, [&](const ContainerProblem& p) { return causes[&p]; });
+    // The pod whose evidence explains the cause leads its group.
+    for (ProblemGroup& g : groups) {
+      std::stable_partition(g.problems.begin(), g.problems.end(), [&](const ContainerProblem* p) {
+        return !p->container.empty() && CauseOf(ctx, *p) == causes[p];
+      });
+    }
     for (const ProblemGroup& g : groups) Emit(ctx, out, g, *g.problems.front(), causes[g.problems.front()]);
   }
 
@@ -136,6 +144,11 @@ class CrashLoop : public Rule {
                             "instead of running a server",
                             workload.Ref(), who);
       fix = "Run a long-lived process (a server in the foreground), or use a Job for one-off work.";
+    } else if (cause == "unknown") {
+      message = fmt::format("{}: {} keeps crashing; the evidence does not show how it ends (no last termination)",
+                            workload.Ref(), who);
+      fix = "Get the last termination and the logs: kubectl describe pod " + std::string(p.pod->name) + " -n " + ns +
+            " (Last State) and " + logs + ".";
     } else {
       message = fmt::format("{}: {} keeps crashing{}: the application fails at start-up", workload.Ref(), who,
                             p.last_exit_code > 0 ? fmt::format(" with exit code {}", p.last_exit_code) : "");
@@ -175,6 +188,15 @@ class CrashLoop : public Rule {
     if (liveness) b.StepEvent(*liveness, "the liveness probe fails, so the kubelet kills and restarts the container");
     if (at) b.Step(*spec.owner, at, at_path, cause == "oom-killed" ? fmt::format("the memory limit is {}", at.Str())
                                                                     : "the field at fault");
+    if (cause == "unknown") {
+      const std::string missing = "the evidence has no last termination (kubectl describe pod shows Last State)";
+      b.Open("the container runs out of memory (OOMKilled)", missing);
+      b.Open("the liveness probe kills it", liveness ? std::string(liveness->message) : "no Unhealthy events in the evidence");
+      b.Open("the command does not exist or cannot run (126/127)", missing);
+      b.Open("the application fails at start-up", "read its logs: " + logs);
+      b.Affects(g.problems);
+      return;
+    }
     b.Hypothesis("the container runs out of memory (OOMKilled)", cause == "oom-killed",
                  p.last_reason.empty() ? "no termination reason in the evidence" : "last termination reason: " + p.last_reason);
     b.Hypothesis("the liveness probe kills it", cause == "liveness-probe-failing",

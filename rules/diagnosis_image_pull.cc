@@ -173,6 +173,34 @@ class ImagePullFailure : public Rule {
       // the BackOff events only repeat that it keeps failing.
       in.error_event = FindEvent(events, {"Failed"}, "Failed to pull image");
       if (!in.error_event) in.error_event = FindEvent(events, {"Failed", "ErrImageNeverPull", "InspectFailed"}, "image");
+      // Pasted incident notes often quote an Events section without the
+      // object it belongs to: pull events in the same file stand for the one
+      // pod of that file that fails to pull.
+      if (!in.error_event && p->pod->from_text()) {
+        const EventRecord* best = nullptr;
+        size_t pulling_pods = 0;
+        for (const ContainerProblem* other : pulls) {
+          pulling_pods += other->pod->file == p->pod->file ? 1 : 0;
+        }
+        for (const EventRecord& e : ctx.evidence().events()) {
+          if (!e.name.empty() || e.loc.file != p->pod->file) continue;
+          if (e.message.find("image") == std::string_view::npos) continue;
+          if (e.reason == "Failed" || e.reason == "BackOff" || e.reason == "ErrImageNeverPull") {
+            if (!best || e.message.find("Failed to pull") != std::string_view::npos) best = &e;
+          }
+        }
+        if (best && pulling_pods == 1) in.error_event = best;
+      }
+      // The image, when only the kubelet's message names it.
+      if (in.image.empty() && in.error_event) {
+        std::string_view m = in.error_event->message;
+        auto q = m.find("image \"");
+        if (q != std::string_view::npos) {
+          auto e = m.find('"', q + 7);
+          if (e != std::string_view::npos) in.image = std::string(m.substr(q + 7, e - q - 7));
+        }
+        in.ref = ParseImage(in.image);
+      }
       in.error_message = in.error_event ? std::string(in.error_event->message) : p->message;
       in.error = Classify(p->reason, in.error_message);
       if (in.error == PullError::kUnknown && in.error_event) in.error = Classify(p->reason, p->message);
@@ -180,10 +208,19 @@ class ImagePullFailure : public Rule {
       Decide(ctx, *p, in.error, in.secrets, in.ref, in.spec, in.cause, in.cause_detail);
       infos.emplace(p, std::move(in));
     }
+    // Pods that only say they fail to pull take the cause their workload's
+    // better-documented pods show.
+    std::map<const ContainerProblem*, std::string> causes;
+    for (const ContainerProblem* p : pulls) causes[p] = infos.at(p).cause;
+    ShareCauses(ctx, pulls, causes, "unknown");
     auto groups = GroupProblems(ctx, pulls, [&](const ContainerProblem& p) {
       const Info& in = infos.at(&p);
-      return in.cause + "|" + in.cause_detail + "|" + in.image;
+      return causes[&p] + "|" + (causes[&p] == in.cause ? in.cause_detail : std::string());
     });
+    for (ProblemGroup& g : groups) {
+      std::stable_partition(g.problems.begin(), g.problems.end(),
+                            [&](const ContainerProblem* p) { return infos.at(p).cause == causes[p]; });
+    }
     for (const ProblemGroup& g : groups) {
       const ContainerProblem& first = *g.problems.front();
       const Info& in = infos.at(&first);
@@ -235,6 +272,7 @@ class ImagePullFailure : public Rule {
     const Object& workload = *g.workload;
     std::string ns(workload.ns);
     std::string who = ContainerName(p);
+    if (p.container.empty() && spec.ref) who = (p.init ? "init container " : "container ") + Quote(spec.ref->name);
     // Where the fix goes decides the finding's location.
     const Object* at_obj = spec.owner ? spec.owner : p.pod;
     Node at = spec.ref ? spec.ref->node["image"] : Node();
@@ -403,32 +441,54 @@ class ImagePullFailure : public Rule {
         break;
       }
     }
-    // Hypotheses considered, each confirmed or ruled out by the evidence.
+    // Hypotheses considered, each confirmed or ruled out by the evidence, or
+    // left open when the evidence does not say.
     bool answered = error == PullError::kAuth || error == PullError::kNotFound || error == PullError::kRateLimit ||
                     error == PullError::kPlatform;
-    std::string said = ev ? "the pull error says: " + std::string(ev->message.substr(0, 200)) : "no pull error message in the evidence";
-    b.Hypothesis("the image or tag does not exist", error == PullError::kNotFound,
-                 error == PullError::kNotFound ? said
-                 : error == PullError::kAuth ? "the registry answered with an authentication error before any tag lookup"
-                                             : said);
-    b.Hypothesis("the registry is unreachable or untrusted (DNS, network, TLS)",
-                 error == PullError::kDns || error == PullError::kTimeout || error == PullError::kTls,
-                 answered ? "the registry answered the request" : said);
-    b.Hypothesis("pull credentials are missing", cause == "pull-secret-missing" || cause == "no-pull-secret",
-                 cause == "pull-secret-missing" ? "the pull secret " + detail + " is not in namespace " + ns
-                 : s.refs.empty() ? "no imagePullSecrets on the pod or its ServiceAccount"
-                                  : std::to_string(s.present.size()) + " pull secret(s) exist");
-    b.Hypothesis("the pull secrets do not cover the registry", cause == "pull-secret-registry-mismatch",
-                 s.present.empty() ? "no pull secret in the input to check"
-                                   : s.covering.empty() ? "no pull secret has an auths entry for " + registry
-                                                        : "pull secret " + std::string(s.covering.front()->name) + " covers " + registry);
-    b.Hypothesis("imagePullPolicy: Never with an image not on the node", cause == "pull-policy-never",
-                 spec.ref ? "imagePullPolicy is " +
-                                (spec.ref->node["imagePullPolicy"].Str().empty() ? std::string("the default")
-                                                                                 : std::string(spec.ref->node["imagePullPolicy"].Str()))
-                          : "the container spec is not in the input");
-    b.Hypothesis("the registry rate-limits pulls", error == PullError::kRateLimit,
-                 error == PullError::kRateLimit ? said : "no 429 / toomanyrequests in the pull error");
+    bool known = error != PullError::kUnknown;
+    std::string said = ev ? "the pull error says: " + std::string(ev->message.substr(0, 200))
+                      : !error_message.empty() ? "the container status says: " + error_message.substr(0, 200)
+                                               : "no pull error message in the evidence";
+    const std::string missing = "the evidence has no pull error message (kubectl describe pod shows the Failed event)";
+    auto decide = [&](std::string text, bool applies, bool confirmed, std::string why) {
+      if (!applies) {
+        b.Open(std::move(text), missing);
+      } else {
+        b.Hypothesis(std::move(text), confirmed, std::move(why));
+      }
+    };
+    decide("the image or tag does not exist", known, error == PullError::kNotFound,
+           error == PullError::kNotFound ? said
+           : error == PullError::kAuth   ? "the registry answered with an authentication error before any tag lookup"
+                                         : said);
+    decide("the registry is unreachable or untrusted (DNS, network, TLS)", known,
+           error == PullError::kDns || error == PullError::kTimeout || error == PullError::kTls,
+           answered ? "the registry answered the request" : said);
+    bool creds_known = known || !s.refs.empty() || spec.ref;
+    decide("pull credentials are missing", creds_known && (known || cause == "pull-secret-missing"),
+           cause == "pull-secret-missing" || cause == "no-pull-secret",
+           cause == "pull-secret-missing" ? "the pull secret " + detail + " is not in namespace " + ns
+           : s.refs.empty() ? "no imagePullSecrets on the pod or its ServiceAccount"
+                            : std::to_string(s.present.size()) + " pull secret(s) exist");
+    if (s.present.empty() && cause != "pull-secret-registry-mismatch") {
+      b.Open("the pull secrets do not cover the registry", "no pull secret in the input to check");
+    } else {
+      b.Hypothesis("the pull secrets do not cover the registry", cause == "pull-secret-registry-mismatch",
+                   s.covering.empty() ? "no pull secret has an auths entry for " + registry
+                                      : "pull secret " + std::string(s.covering.front()->name) + " covers " + registry);
+    }
+    if (!spec.ref && cause != "pull-policy-never") {
+      b.Open("imagePullPolicy: Never with an image not on the node", "the container spec is not in the input");
+    } else {
+      b.Hypothesis("imagePullPolicy: Never with an image not on the node", cause == "pull-policy-never",
+                   spec.ref ? "imagePullPolicy is " +
+                                  (spec.ref->node["imagePullPolicy"].Str().empty()
+                                       ? std::string("the default")
+                                       : std::string(spec.ref->node["imagePullPolicy"].Str()))
+                            : "ErrImageNeverPull");
+    }
+    decide("the registry rate-limits pulls", known, error == PullError::kRateLimit,
+           error == PullError::kRateLimit ? said : "no 429 / toomanyrequests in the pull error");
     b.Affects(g.problems);
   }
 

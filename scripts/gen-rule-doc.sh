@@ -5,6 +5,7 @@
 #                                              fix, read from the registry through `kora explain`
 #   scripts/gen-rule-doc.sh example <rule-id>  run kora on the page's ```yaml example (saved as example.yaml)
 #                                              and print the ```text block that must follow it
+#   scripts/gen-rule-doc.sh update <rule-id>   the same, written into the page in place of its old output
 #
 # tests/docs_test.cc checks both against the registry and the real output. KORA names the binary
 # (default: build/kora).
@@ -14,7 +15,7 @@ KORA=${KORA:-build/kora}
 KORA=$(realpath "$KORA")
 
 usage() {
-  sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 }
 
@@ -90,6 +91,21 @@ EOF
     echo "\$ kora ${args[*]}"
     (cd "$dir" && "$KORA" "${args[@]}" --color never) || true
     echo '```'
+    ;;
+  update)
+    page=docs/rules/$id.md
+    new=$("$0" example "$id")
+    # Replace the first ```text block after the example's ```yaml block.
+    NEW="$new" python3 - "$page" <<'PY'
+import os, sys
+path = sys.argv[1]
+text = open(path).read()
+start = text.index("## Example")
+yaml = text.index("```yaml", start)
+block = text.index("```text", text.index("\n```\n", yaml))
+end = text.index("\n```\n", block) + 5
+open(path, "w").write(text[:block] + os.environ["NEW"] + "\n" + text[end:])
+PY
     ;;
   *)
     usage
