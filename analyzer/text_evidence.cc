@@ -937,7 +937,8 @@ TVal LastTerminated(const Restarts& r, const RowView& row) {
   return last;
 }
 
-TVal PodFromRow(const RowView& row, std::string_view command) {
+TVal PodFromRow(const RowView& row, std::string_view command, std::string_view command_ns = {},
+                Span command_ns_span = {}) {
   Span rs = row.RowSpan();
   TVal pod = TVal::Map(rs);
   pod.Put("apiVersion", TVal::Str("v1", rs));
@@ -950,7 +951,14 @@ TVal PodFromRow(const RowView& row, std::string_view command) {
     name_span.begin.col += 4;
   }
   meta.Put("name", TVal::Str(name, name_span));
-  if (row.Get(Field::kNamespace)) meta.Put("namespace", TVal::Str(row.Text(Field::kNamespace), row.SpanOf(Field::kNamespace)));
+  if (row.Get(Field::kNamespace)) {
+    meta.Put("namespace", TVal::Str(row.Text(Field::kNamespace), row.SpanOf(Field::kNamespace)));
+  } else if (!command_ns.empty()) {
+    // The value comes from the command line above the table; the node keeps
+    // to its row so that every node lies inside its object.
+    (void)command_ns_span;
+    meta.Put("namespace", TVal::Str(command_ns, rs));
+  }
   meta.Child("annotations", rs).Put(kSourceAnnotation, TVal::Str(command, rs));
   // --show-labels: "app=web,pod-template-hash=5d4f8c7b9" or "<none>".
   if (std::string_view labels = row.Text(Field::kLabels); !labels.empty() && labels != "<none>") {
@@ -1127,6 +1135,9 @@ SourceParts SplitSource(std::string_view s) {
 struct EventContext {
   std::string_view command;
   const Subject* subject = nullptr;
+  // The namespace the command line above the table names (-n ns).
+  std::string_view ns;
+  Span ns_span;
   // kubectl events and describe print the first time when an event happened
   // once; kubectl get events prints the last.
   bool single_age_is_first = false;
@@ -1183,6 +1194,9 @@ TVal EventFromRow(const RowView& row, const EventContext& ec) {
   } else if (ec.subject && !ec.subject->ns.empty()) {
     ns = ec.subject->ns;
     ns_span = ec.subject->ns_span;
+  } else if (!ec.ns.empty()) {
+    ns = ec.ns;
+    ns_span = rs;
   }
 
   TVal& meta = ev.Child("metadata", rs);
@@ -1374,14 +1388,35 @@ size_t ParseTable(TextCtx& ctx, size_t header_index, const TableHeader& header, 
       }
     }
   }
+  // `kubectl get pods -n jobs` above a table without a NAMESPACE column.
+  std::string_view command_ns;
+  Span command_ns_span;
+  if (std::optional<size_t> cmd = CommandAbove(ctx, header_index)) {
+    std::string_view line = ctx.Line(*cmd);
+    for (std::string_view flag : {std::string_view(" -n "), std::string_view(" --namespace "), std::string_view(" --namespace=")}) {
+      size_t at = line.find(flag);
+      if (at == std::string_view::npos) continue;
+      size_t b = at + flag.size();
+      while (b < line.size() && line[b] == ' ') ++b;
+      size_t e = b;
+      while (e < line.size() && line[e] != ' ' && line[e] != '\t') ++e;
+      if (e > b) {
+        command_ns = line.substr(b, e - b);
+        command_ns_span = ctx.SpanIn(*cmd, b, e);
+      }
+      break;
+    }
+  }
   if (header.kind == TableKind::kPods) {
     for (const Row& r : rows) {
       RowView v(ctx, header, r);
-      ctx.AddDocument(PodFromRow(v, "kubectl get pods"), v.RowSpan());
+      ctx.AddDocument(PodFromRow(v, "kubectl get pods", command_ns, command_ns_span), v.RowSpan());
     }
     return i;
   }
   EventContext ec;
+  ec.ns = command_ns;
+  ec.ns_span = command_ns_span;
   ec.command = EventsCommand(ctx, header, rows, header_index);
   ec.subject = subject;
   ec.single_age_is_first = ec.command != "kubectl get events";

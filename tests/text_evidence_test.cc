@@ -184,6 +184,15 @@ TEST(KubectlAge, Restarts) {
 
 // kubectl get pods ----------------------------------------------------------------------
 
+// The namespace a fixture's `kubectl ... -n <ns>` command line names, if any.
+std::string CommandNamespace(const std::string& fixture) {
+  std::string text = ReadFile(SourceDir() + "/fixtures/text/" + fixture);
+  size_t at = text.find(" -n ");
+  if (at == std::string::npos || text.find('\n') < at) return "";
+  size_t b = at + 4, e = text.find_first_of(" \n", b);
+  return text.substr(b, e - b);
+}
+
 TEST(TextPods, DefaultColumnsWithExactCellPositions) {
   LoadResult r = LoadFixture("get-pods.txt");
   EXPECT_TRUE(r.problems.empty());
@@ -193,8 +202,9 @@ TEST(TextPods, DefaultColumnsWithExactCellPositions) {
   const Object* init = Find(r, "Pod", "api-backend-64cd97cb75-x42ms");
   ASSERT_TRUE(init);
   EXPECT_EQ(init->api_version, "v1");
-  EXPECT_TRUE(init->namespace_defaulted);  // no NAMESPACE column: --namespace decides
-  EXPECT_FALSE(At(init, "metadata.namespace"));
+  // No NAMESPACE column: the `kubectl get pods -n cloudtolocalllm` line above the table says it.
+  EXPECT_FALSE(init->namespace_defaulted);
+  EXPECT_EQ(init->ns, "cloudtolocalllm");
   EXPECT_EQ(init->Annotation(kSourceAnnotation), "kubectl get pods");
   EXPECT_EQ(At(init, "metadata.name").span(), S(3, 1, 29));
   EXPECT_EQ(At(init, "metadata.name").FieldSpan(), S(3, 1, 29));
@@ -407,7 +417,8 @@ TEST(TextEvents, CurrentGetEvents) {
   EXPECT_EQ(scheduled->Annotation(kSourceAnnotation), "kubectl get events");
   EXPECT_EQ(At(scheduled, "involvedObject.kind").Str(), "Pod");
   EXPECT_EQ(At(scheduled, "involvedObject.name").Str(), "api-backend-64cd97cb75-x42ms");
-  EXPECT_FALSE(At(scheduled, "involvedObject.namespace"));  // no NAMESPACE column
+  // No NAMESPACE column: the command line above the table decides, else --namespace.
+  EXPECT_EQ(At(scheduled, "involvedObject.namespace").Str(), CommandNamespace("get-events.txt"));
   EXPECT_EQ(At(scheduled, "type").Str(), "Normal");
   EXPECT_EQ(At(scheduled, "reason").Str(), "Scheduled");
   EXPECT_EQ(At(scheduled, "count").Int(), 1);
