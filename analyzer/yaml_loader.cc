@@ -1,5 +1,6 @@
 // YAML to kora's document model through yaml-cpp's event API. No yaml-cpp node
 // tree is ever built: events go straight into the compact Document.
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/exceptions.h>
 #include <yaml-cpp/mark.h>
@@ -154,6 +155,13 @@ struct AliasBudgetExceeded {
 struct DepthExceeded {
   size_t pos;
 };
+// yaml-cpp 0.7 can report the same document again and again without
+// consuming input (a stray ',' at the top level makes HandleNextDocument
+// return true forever); a second document starting where the previous one
+// started is that loop.
+struct NoProgress {
+  size_t pos;
+};
 
 class Builder : public YAML::EventHandler {
  public:
@@ -165,6 +173,10 @@ class Builder : public YAML::EventHandler {
   bool has_root() const { return doc_ && doc_->root != kNoNode; }
 
   void OnDocumentStart(const YAML::Mark& mark) override {
+    size_t pos = Abs(mark);
+    if (started_ && pos == last_start_) throw NoProgress{pos};
+    started_ = true;
+    last_start_ = pos;
     doc_ = std::make_unique<Document>();
     doc_->file = file_;
     stack_.clear();
@@ -417,6 +429,8 @@ class Builder : public YAML::EventHandler {
   std::vector<uint32_t> ends_;
   std::unordered_map<YAML::anchor_t, AnchorInfo> anchors_;
   uint64_t alias_nodes_ = 0;
+  bool started_ = false;
+  size_t last_start_ = 0;
 };
 
 bool IsMarkerLine(std::string_view t, size_t line_start, char ch) {
@@ -524,6 +538,14 @@ ParsedFile ParseYaml(std::string_view text, FileId file, const LoadOptions& opti
           }
         }
       }
+    } catch (const YAML::DeepRecursion& e) {
+      // yaml-cpp's own recursion guard (it reports it as "bad file"); it
+      // stops block-style nesting at a few hundred levels whatever --max-depth says.
+      size_t pos = e.mark.pos >= 0 ? std::min(c.begin + static_cast<size_t>(e.mark.pos), text.size()) : c.begin;
+      fail(pos,
+           "YAML nesting too deep for the YAML parser (" + std::to_string(e.depth()) +
+               " nested nodes); document skipped (limit: --max-depth, and yaml-cpp's fixed recursion limit)",
+           ProblemKind::kLimit);
     } catch (const YAML::Exception& e) {
       size_t pos = c.begin;
       if (e.mark.pos >= 0) pos = std::min(c.begin + static_cast<size_t>(e.mark.pos), text.size());
@@ -546,6 +568,10 @@ ParsedFile ParseYaml(std::string_view text, FileId file, const LoadOptions& opti
            "YAML nesting deeper than " + std::to_string(options.max_depth) +
                " levels; document skipped (limit: --max-depth)",
            ProblemKind::kLimit);
+    } catch (const NoProgress& e) {
+      char ch = e.pos < text.size() ? text[e.pos] : ' ';
+      std::string shown = (ch > 0x20 && ch < 0x7f) ? std::string("'") + ch + "'" : std::string("content");
+      fail(e.pos, "YAML syntax error: unexpected " + shown + " outside any collection", ProblemKind::kParse);
     } catch (const std::exception& e) {
       fail(c.begin, std::string("YAML could not be read: ") + e.what(), ProblemKind::kParse);
     }
