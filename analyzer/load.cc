@@ -15,6 +15,8 @@
 #include <thread>
 #include <unordered_set>
 
+#include "analyzer/redact.h"
+
 namespace kora {
 
 namespace fs = std::filesystem;
@@ -168,10 +170,12 @@ ParsedFile ParseBuffer(std::string& text, FileId file, const std::string& name, 
     text = std::move(fixed);
     LineTable lines(text);
     Mark m = lines.At(first);
+    // The excerpt goes through RedactLine like every other: the bad byte may
+    // sit in a Secret's value.
     AddProblem(out.problems, ProblemKind::kEncoding, file, m,
                "not valid UTF-8 (" + std::to_string(count) +
                    " invalid byte(s), each read as U+FFFD); Kubernetes requires UTF-8",
-               std::string(lines.Line(m.line)));
+               RedactLine(lines.Line(m.line), text));
   }
   size_t first = text.find_first_not_of(" \t\r\n");
   if (first == std::string::npos) return out;
@@ -209,7 +213,9 @@ void Loader::AddBuffer(const std::string& name, std::string content) {
   pending_.push_back(std::move(p));
 }
 
-void Loader::AddPath(const std::string& path) {
+void Loader::AddPath(const std::string& path) { roots_.push_back(path); }
+
+void Loader::AddRoot(const std::string& path) {
   if (path == "-") {
     Pending p;
     p.path = "-";
@@ -223,7 +229,11 @@ void Loader::AddPath(const std::string& path) {
     return;
   }
   if (S_ISDIR(st.st_mode)) {
-    seen_dirs_.emplace_back(st.st_dev, st.st_ino);
+    // A directory already walked under an earlier root (`kora analyze dir
+    // dir/sub`) is not walked again: its files are in already.
+    std::pair<uint64_t, uint64_t> id{st.st_dev, st.st_ino};
+    if (std::find(seen_dirs_.begin(), seen_dirs_.end(), id) != seen_dirs_.end()) return;
+    seen_dirs_.push_back(id);
     Walk(path, 0);
     return;
   }
@@ -329,6 +339,13 @@ bool ReadAll(int fd, std::string& out, uint64_t limit) {
 }  // namespace
 
 LoadResult Loader::Finish() {
+  // Roots are taken in sorted order, not command-line order: which path a
+  // file reached twice is known by, and which directories count as already
+  // walked, must not depend on the order the user typed them in.
+  std::sort(roots_.begin(), roots_.end());
+  roots_.erase(std::unique(roots_.begin(), roots_.end()), roots_.end());
+  for (const std::string& root : roots_) AddRoot(root);
+  roots_.clear();
   // Deterministic order whatever the command line or directory listing order.
   std::stable_sort(pending_.begin(), pending_.end(),
                    [](const Pending& a, const Pending& b) { return a.path < b.path; });

@@ -74,8 +74,10 @@ class Loader {
 
  private:
   struct Pending;
+  void AddRoot(const std::string& path);
   void Walk(const std::string& dir, int depth);
   LoadOptions options_;
+  std::vector<std::string> roots_;  // paths given to AddPath, taken in sorted order by Finish
   std::vector<Pending> pending_;
   LoadResult result_;
   std::vector<std::pair<uint64_t, uint64_t>> seen_dirs_;
