@@ -182,7 +182,7 @@ ParsedFile ParseBuffer(std::string& text, FileId file, const std::string& name, 
   bool json_ext = HasExtension(name, {".json"});
   bool looks_json = text[first] == '{' || text[first] == '[';
   if (json_ext || looks_json) {
-    ParsedFile j = ParseJson(text, file, options);
+    ParsedFile j = ParseJson(text, file, options, text.capacity());
     bool failed = j.docs.empty() && !j.problems.empty();
     if (!failed || json_ext) {
       for (auto& p : out.problems) j.problems.insert(j.problems.begin(), std::move(p));
@@ -202,7 +202,9 @@ ParsedFile ParseBuffer(std::string& text, FileId file, const std::string& name, 
   return y;
 }
 
-Loader::Loader(LoadOptions options) : options_(std::move(options)) {}
+Loader::Loader(LoadOptions options) : options_(std::move(options)) {
+  options_.max_file_size = std::min(options_.max_file_size, kMaxFileSizeCap);
+}
 Loader::~Loader() = default;
 
 void Loader::AddBuffer(const std::string& name, std::string content) {
@@ -362,21 +364,36 @@ LoadResult Loader::Finish() {
     if (p.has_content) {
       text = std::move(p.content);
     } else {
-      int fd = p.is_stdin ? 0 : ::open(p.path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
+      // Files from a directory walk open non-blocking, so a FIFO swapped in
+      // after the walk looked cannot hang the run.
+      int flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | (p.from_walk ? O_NONBLOCK : 0);
+      int fd = p.is_stdin ? 0 : ::open(p.path.c_str(), flags);
       if (fd < 0) {
         AddProblem(o.parsed.problems, ProblemKind::kUnreadable, id, Mark{},
                    std::string("cannot open: ") + std::strerror(errno));
         return;
       }
-      struct stat st;
-      if (!p.is_stdin && ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-          static_cast<uint64_t>(st.st_size) > options_.max_file_size) {
+      struct stat st {};
+      bool regular = !p.is_stdin && ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+      if (p.from_walk && !regular) {
+        // The walk saw a regular file, but it was replaced (by a FIFO, say)
+        // before it was opened; O_NONBLOCK kept the open from hanging.
+        AddProblem(o.parsed.problems, ProblemKind::kUnreadable, id, Mark{},
+                   "no longer a regular file (it changed during the directory walk); skipped");
+        ::close(fd);
+        return;
+      }
+      if (regular && static_cast<uint64_t>(st.st_size) > options_.max_file_size) {
         AddProblem(o.parsed.problems, ProblemKind::kLimit, id, Mark{1, 1},
                    "file is " + std::to_string(st.st_size) + " bytes, over the limit of " +
                        std::to_string(options_.max_file_size) + " (--max-file-size); file skipped");
         ::close(fd);
         return;
       }
+      if (p.from_walk) ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+      // Sized up front: no doubling while reading (a 50 MB file would
+      // otherwise peak at 96 MB), and room for simdjson's padding.
+      if (regular) text.reserve(static_cast<size_t>(st.st_size) + simdjson::SIMDJSON_PADDING + 1);
       bool ok = ReadAll(fd, text, options_.max_file_size);
       int err = errno;
       if (!p.is_stdin) ::close(fd);

@@ -34,10 +34,14 @@ struct LoadProblem {
   std::string related_message;
 };
 
+// Positions and string offsets in the document model are 32-bit, so no file
+// may reach 4 GiB; a larger --max-file-size is lowered to this.
+inline constexpr uint64_t kMaxFileSizeCap = (4ull << 30) - (1ull << 20);
+
 struct LoadOptions {
   std::string default_namespace = "default";
   // Limits (documented in docs/limits.md). Hitting one is a finding.
-  uint64_t max_file_size = 256ull << 20;     // bytes per file
+  uint64_t max_file_size = 256ull << 20;     // bytes per file (at most kMaxFileSizeCap)
   uint64_t max_alias_nodes = 1'000'000;      // nodes added by alias expansion, per document
   uint32_t max_depth = 512;                  // nesting depth of YAML/JSON
   uint64_t max_files = 1'000'000;            // files taken from directory walks
@@ -90,7 +94,9 @@ struct ParsedFile {
   std::vector<LoadProblem> problems;
 };
 ParsedFile ParseYaml(std::string_view text, FileId file, const LoadOptions& options);
-ParsedFile ParseJson(std::string_view text, FileId file, const LoadOptions& options);
+// capacity: bytes allocated at text.data(); with SIMDJSON_PADDING (64) to
+// spare the text is parsed in place instead of copied.
+ParsedFile ParseJson(std::string_view text, FileId file, const LoadOptions& options, size_t capacity = 0);
 // Decides YAML vs JSON by content, handles BOMs, UTF-16 and invalid UTF-8.
 ParsedFile ParseBuffer(std::string& text, FileId file, const std::string& name, const LoadOptions& options);
 

@@ -165,9 +165,9 @@ struct NoProgress {
 
 class Builder : public YAML::EventHandler {
  public:
-  Builder(std::string_view text, size_t base, const LineTable& lines, FileId file, const LoadOptions& options,
-          std::vector<LoadProblem>& problems)
-      : text_(text), base_(base), lines_(lines), file_(file), options_(options), problems_(problems) {}
+  Builder(std::string_view text, size_t base, size_t end, const LineTable& lines, FileId file,
+          const LoadOptions& options, std::vector<LoadProblem>& problems)
+      : text_(text), base_(base), end_(end), lines_(lines), file_(file), options_(options), problems_(problems) {}
 
   std::unique_ptr<Document> Take() { return std::move(doc_); }
   bool has_root() const { return doc_ && doc_->root != kNoNode; }
@@ -179,6 +179,7 @@ class Builder : public YAML::EventHandler {
     last_start_ = pos;
     doc_ = std::make_unique<Document>();
     doc_->file = file_;
+    doc_->ReserveStrings(end_ - std::min(pos, end_));
     stack_.clear();
     kids_.clear();
     anchors_.clear();
@@ -419,6 +420,7 @@ class Builder : public YAML::EventHandler {
 
   std::string_view text_;
   size_t base_;
+  size_t end_;  // where this chunk of the stream ends
   const LineTable& lines_;
   FileId file_;
   const LoadOptions& options_;
@@ -513,7 +515,7 @@ ParsedFile ParseYaml(std::string_view text, FileId file, const LoadOptions& opti
     std::string helm = HelmSource(text, c.begin, c.end);
     MemBuf buf(text.data() + c.begin, c.end - c.begin);
     std::istream in(&buf);
-    Builder builder(text, c.begin, lines, file, options, out.problems);
+    Builder builder(text, c.begin, c.end, lines, file, options, out.problems);
     auto fail = [&](size_t pos, std::string msg, ProblemKind kind) {
       LoadProblem p;
       p.kind = kind;

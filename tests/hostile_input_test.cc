@@ -183,7 +183,9 @@ void ExpectEveryWriterValid(const Analysis& a, const std::string& what) {
     writer->Write(in, out);
     std::string s = out.str();
     EXPECT_FALSE(s.empty()) << format << " output for " << what;
-    if (format == "json") EXPECT_TRUE(IsValidJson(s)) << "JSON output does not parse for " << what;
+    if (format == "json") {
+      EXPECT_TRUE(IsValidJson(s)) << "JSON output does not parse for " << what;
+    }
     if (format == "text") {
       EXPECT_EQ(FirstControlByte(s), std::string_view::npos) << "raw control byte in text output for " << what;
     }
@@ -681,7 +683,7 @@ std::optional<std::string> RunUnprivileged(const std::function<std::string()>& f
     ::close(fds[0]);
     std::string out;
     if (::geteuid() == 0 && (::setgroups(0, nullptr) != 0 || ::setgid(65534) != 0 || ::setuid(65534) != 0)) {
-      out = "\x01cannot drop privileges";
+      out = "\x01" "cannot drop privileges";
     } else {
       out = fn();
     }
@@ -762,7 +764,9 @@ TEST(Hostile, TextOutputEscapesTerminalControls) {
     EXPECT_EQ(r.out.find("\x1b]0;"), std::string::npos);
     EXPECT_EQ(r.out.find("\xC2\x9B"), std::string::npos) << "raw C1 CSI reached the terminal";
     EXPECT_NE(r.out.find("evil\\x1b[2Jname"), std::string::npos) << r.out;
-    if (std::string(color) == "never") EXPECT_EQ(FirstControlByte(r.out), std::string::npos);
+    if (std::string(color) == "never") {
+      EXPECT_EQ(FirstControlByte(r.out), std::string::npos);
+    }
   }
 }
 
