@@ -54,17 +54,25 @@ mkdir -p "$corpus"
 # Seeds: YAML for yaml, JSON for json, everything for the pipeline; plus
 # every regression input under fixtures/crashes/.
 case $target in
-  yaml) pattern='\( -name *.yaml -o -name *.yml \)' ;;
-  json) pattern='-name *.json' ;;
-  pipeline) pattern='\( -name *.yaml -o -name *.yml -o -name *.json \)' ;;
+  yaml) names=(-name '*.yaml' -o -name '*.yml') ;;
+  json) names=(-name '*.json') ;;
+  pipeline) names=(-name '*.yaml' -o -name '*.yml' -o -name '*.json') ;;
 esac
 seed_dirs=("$root/fixtures")
 [ -d "$root/../shared/corpus" ] && seed_dirs+=("$root/../shared/corpus")
 n=0
+# -size -1024k: under 1 MiB (find rounds -1M up, which matches only empty files).
 while IFS= read -r -d '' f; do
   # Content-addressed names: the same seed twice is kept once.
-  cp -n "$f" "$corpus/seed-$(sha1sum <"$f" | cut -c1-16)" && n=$((n + 1))
-done < <(eval find "${seed_dirs[@]}" -type f "$pattern" -size -1M -print0)
+  dest="$corpus/seed-$(sha1sum <"$f" | cut -c1-16)"
+  [ -e "$dest" ] || { cp "$f" "$dest"; n=$((n + 1)); }
+done < <(find "${seed_dirs[@]}" -type f \( "${names[@]}" \) -size -1024k -print0)
+# fixtures/crashes/ holds regression inputs of any extension.
+for f in "$root"/fixtures/crashes/*; do
+  [ -f "$f" ] || continue
+  dest="$corpus/seed-$(sha1sum <"$f" | cut -c1-16)"
+  [ -e "$dest" ] || { cp "$f" "$dest"; n=$((n + 1)); }
+done
 echo "fuzz.sh: $n seed file(s) in $corpus" >&2
 
 dict=$root/fuzz/yaml.dict
