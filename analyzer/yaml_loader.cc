@@ -455,6 +455,108 @@ bool OnlyTrivia(std::string_view t, size_t b, size_t e) {
   return true;
 }
 
+// yaml-cpp's scanner keeps every token of a flow collection nested in another
+// in memory until the outer one closes (each could still turn out to be a
+// simple key), at about 200 bytes a token: 2 MB of '[' took 470 MB. So flow
+// nesting is measured here, in one pass over the bytes, before yaml-cpp sees
+// the document. Returns where the depth first passes max_depth, or npos.
+// In block context only a bracket that starts a value opens a collection (a
+// '[' inside a plain scalar or a block scalar's text does not).
+size_t FlowDepthOverflow(std::string_view t, size_t b, size_t e, size_t max_depth) {
+  size_t depth = 0;
+  bool value_start = true;  // at a position where a block-context node may begin
+  for (size_t i = b; i < e; ++i) {
+    char c = t[i];
+    if (c == '\n') {
+      value_start = true;
+      continue;
+    }
+    if (depth == 0) {
+      if (c == '#' && (i == b || IsBlank(t[i - 1]) || t[i - 1] == '\n')) {
+        while (i + 1 < e && t[i + 1] != '\n') ++i;
+        continue;
+      }
+      if (IsBlank(c) || c == '\r') continue;
+      if (value_start && (c == '[' || c == '{')) {
+        depth = 1;
+        if (depth > max_depth) return i;
+        continue;
+      }
+      if (value_start && (c == '-' || c == '?' || c == ':') && i + 1 < e && (IsBlank(t[i + 1]) || IsBreak(t[i + 1]))) {
+        continue;  // "- [", "? {", ": [" keep the next token at a value start
+      }
+      if (value_start && (c == '|' || c == '>')) {
+        // A block scalar: its text is every following line indented deeper
+        // than the line of its header (or blank).
+        size_t line_start = i;
+        while (line_start > b && t[line_start - 1] != '\n') --line_start;
+        size_t indent = 0;
+        while (line_start + indent < e && t[line_start + indent] == ' ') ++indent;
+        size_t next = NextLine(t, i);
+        while (next < e) {
+          size_t k = next;
+          while (k < e && t[k] == ' ') ++k;
+          bool blank = k >= e || IsBreak(t[k]);
+          if (!blank && k - next <= indent) break;
+          next = NextLine(t, next);
+        }
+        i = next - 1;  // the loop's ++i lands on the next line's first byte
+        value_start = true;
+        continue;
+      }
+      if (value_start && (c == '&' || c == '!')) {
+        while (i + 1 < e && !IsBlank(t[i + 1]) && !IsBreak(t[i + 1])) ++i;  // node properties
+        continue;
+      }
+      if (c == ':' && i + 1 < e && (IsBlank(t[i + 1]) || IsBreak(t[i + 1]))) {
+        value_start = true;
+        continue;
+      }
+      value_start = false;
+      continue;
+    }
+    // Flow context: quoted scalars, comments and brackets.
+    if (c == '"') {
+      for (++i; i < e && t[i] != '"'; ++i) {
+        if (t[i] == '\\') ++i;
+      }
+    } else if (c == '\'') {
+      for (++i; i < e; ++i) {
+        if (t[i] == '\'' && !(i + 1 < e && t[i + 1] == '\'')) break;
+        if (t[i] == '\'') ++i;
+      }
+    } else if (c == '#' && IsBlank(t[i - 1])) {
+      while (i + 1 < e && t[i + 1] != '\n') ++i;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_depth) return i;
+    } else if (c == ']' || c == '}') {
+      if (--depth == 0) value_start = false;
+    }
+  }
+  return std::string_view::npos;
+}
+
+// Where the document's content starts if it is one JSON value at the start
+// of a line (after comments, directives and a '---' line), else npos.
+size_t JsonContentStart(std::string_view t, size_t b, size_t e) {
+  size_t line = b;
+  while (line < e) {
+    size_t i = line;
+    while (i < e && IsBlank(t[i])) ++i;
+    bool marker = i == line && IsMarkerLine(t, line, '-');
+    if (marker) {
+      size_t k = line + 3;
+      while (k < e && IsBlank(t[k])) ++k;
+      if (k < e && !IsBreak(t[k]) && t[k] != '#') return std::string_view::npos;  // "--- {...}": leave it to yaml-cpp
+    }
+    if (i < e && !IsBreak(t[i]) && t[i] != '#' && !(i == line && t[i] == '%') && !marker) {
+      return (t[i] == '{' || t[i] == '[') ? i : std::string_view::npos;
+    }
+    line = NextLine(t, line);
+  }
+  return std::string_view::npos;
+}
+
 struct Chunk {
   size_t begin, end;
 };
@@ -513,6 +615,38 @@ ParsedFile ParseYaml(std::string_view text, FileId file, const LoadOptions& opti
   for (const Chunk& c : SplitDocuments(text)) {
     if (OnlyTrivia(text, c.begin, c.end)) continue;
     std::string helm = HelmSource(text, c.begin, c.end);
+    if (size_t deep = FlowDepthOverflow(text, c.begin, c.end, options.max_depth); deep != std::string_view::npos) {
+      LoadProblem p;
+      p.kind = ProblemKind::kLimit;
+      p.file = file;
+      p.span = Span{lines.At(deep), lines.At(deep)};
+      p.message = "YAML nesting deeper than " + std::to_string(options.max_depth) +
+                  " levels; document skipped (limit: --max-depth)";
+      p.excerpt = RedactLine(lines.Line(p.span.begin.line), text.substr(c.begin, c.end - c.begin));
+      out.problems.push_back(std::move(p));
+      continue;
+    }
+    // A document that is one JSON value (kubectl -o json output joined with
+    // ---, JSON pasted into a YAML stream) is read by the JSON parser: same
+    // model, and none of the token buffering above for nested collections.
+    // Anything the JSON parser objects to goes to yaml-cpp as before.
+    if (size_t js = JsonContentStart(text, c.begin, c.end); js != std::string_view::npos && lines.At(js).col == 1) {
+      ParsedFile j = ParseJson(text.substr(js, c.end - js), file, options);
+      if (j.problems.empty() && j.docs.size() == 1) {
+        // Positions are relative to js, which starts a line: shift the lines.
+        uint32_t shift = lines.At(js).line - 1;
+        Document& d = *j.docs[0];
+        for (size_t n = 0; n < d.node_count(); ++n) {
+          NodeData& nd = d.mutable_data(static_cast<uint32_t>(n));
+          nd.bline += shift;
+          nd.eline += shift;
+        }
+        d.helm_source = helm;
+        d.doc_span = Span{lines.At(c.begin), d.Root().span().end};
+        out.docs.push_back(std::move(j.docs[0]));
+        continue;
+      }
+    }
     MemBuf buf(text.data() + c.begin, c.end - c.begin);
     std::istream in(&buf);
     Builder builder(text, c.begin, c.end, lines, file, options, out.problems);

@@ -352,6 +352,42 @@ TEST(Hostile, DeepYamlBlockNestingIsALimit) {
   EXPECT_TRUE(HasObject(a.load, "ConfigMap", "survivor"));
 }
 
+TEST(Hostile, DeepYamlFlowIsRefusedBeforeTheParserBuffersIt) {
+  // yaml-cpp buffers every token of a nested flow collection (2 MB of '['
+  // took 470 MB); the depth is measured before it sees the document.
+  Analysis a = AnalyzeWith("a: " + std::string(2'000'000, '[') + "\n---\n" + kValidConfigMap, LoadOptions{});
+  auto limits = ProblemsOf(a.load, ProblemKind::kLimit);
+  ASSERT_EQ(limits.size(), 1u);
+  EXPECT_EQ(limits[0]->span.begin, (Mark{1, 3 + 513}));
+  EXPECT_TRUE(HasObject(a.load, "ConfigMap", "survivor"));
+  // Brackets that open nothing do not count: in plain scalars, quoted
+  // scalars, comments and block scalars.
+  std::string many(600, '[');
+  LoadResult fine = LoadText("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: brackets}\ndata:\n  plain: a" + many +
+                             "\n  quoted: '" + many + "'\n  flow: {q: \"" + many + "\", r: '" + many +
+                             "'}  # " + many + "\n  script: |\n    " + many + "\n    echo\n");
+  EXPECT_TRUE(fine.problems.empty());
+  ASSERT_EQ(fine.objects->size(), 1u);
+  EXPECT_EQ((*fine.objects)[0].Root()["data"]["script"].Str(), many + "\necho\n");
+}
+
+TEST(Hostile, JsonDocumentsInAYamlStreamKeepTheirPositions) {
+  LoadResult r = LoadText(
+      "# Source: chart/templates/a.json\n---\n"
+      "{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\",\n \"metadata\": {\"name\": \"j\"}}\n"
+      "---\n[{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\", \"metadata\": {\"name\": \"k\"}}]\n"
+      "---\n{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\", \"metadata\": {\"name\": \"y\", a: 1}}\n");
+  EXPECT_TRUE(r.problems.empty());
+  ASSERT_EQ(r.objects->size(), 3u);
+  const Object& j = (*r.objects)[0];
+  EXPECT_EQ(j.name, "j");
+  EXPECT_EQ(j.helm_source(), "chart/templates/a.json");
+  EXPECT_EQ(j.Metadata()["name"].span(), (Span{{4, 23}, {4, 26}}));
+  EXPECT_EQ((*r.objects)[1].Metadata()["name"].span().begin, (Mark{6, 65}));
+  // Not JSON (an unquoted key): read as YAML flow, positions as well.
+  EXPECT_EQ((*r.objects)[2].Metadata()["name"].span().begin, (Mark{8, 64}));
+}
+
 TEST(Hostile, DeepJsonNestingIsALimit) {
   const size_t n = 100'000;
   Analysis arrays = AnalyzeWith(std::string(n, '[') + std::string(n, ']'), LoadOptions{}, "in.json");
