@@ -234,16 +234,14 @@ void Loader::AddRoot(const std::string& path) {
     // A directory already walked under an earlier root (`kora analyze dir
     // dir/sub`) is not walked again: its files are in already.
     std::pair<uint64_t, uint64_t> id{st.st_dev, st.st_ino};
-    if (std::find(seen_dirs_.begin(), seen_dirs_.end(), id) != seen_dirs_.end()) return;
-    seen_dirs_.push_back(id);
+    if (!seen_dirs_.insert(id).second) return;
     Walk(path, 0);
     return;
   }
   // Named explicitly, a pipe (as from <(helm template ...)) is read like a file.
   std::pair<uint64_t, uint64_t> id{st.st_dev, st.st_ino};
   if (S_ISREG(st.st_mode)) {
-    if (std::find(seen_files_.begin(), seen_files_.end(), id) != seen_files_.end()) return;
-    seen_files_.push_back(id);
+    if (!seen_files_.insert(id).second) return;
   }
   Pending p;
   p.path = path;
@@ -279,11 +277,10 @@ void Loader::Walk(const std::string& dir, int depth) {
         continue;
       }
       std::pair<uint64_t, uint64_t> id{st.st_dev, st.st_ino};
-      if (std::find(seen_dirs_.begin(), seen_dirs_.end(), id) != seen_dirs_.end()) {
+      if (!seen_dirs_.insert(id).second) {
         result_.stats.skipped["symlink-loop"]++;
         continue;
       }
-      seen_dirs_.push_back(id);
       if (depth > 256) {
         result_.stats.skipped["too-deep"]++;
         continue;
@@ -301,8 +298,7 @@ void Loader::Walk(const std::string& dir, int depth) {
       continue;
     }
     std::pair<uint64_t, uint64_t> id{st.st_dev, st.st_ino};
-    if (std::find(seen_files_.begin(), seen_files_.end(), id) != seen_files_.end()) continue;
-    seen_files_.push_back(id);
+    if (!seen_files_.insert(id).second) continue;
     if (pending_.size() >= options_.max_files) {
       result_.stats.skipped["max-files"]++;
       continue;
