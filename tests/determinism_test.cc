@@ -96,10 +96,9 @@ TEST(Determinism, PathOrderOnTheCommandLineDoesNotMatter) {
   std::vector<std::vector<std::string>> orders = {
       {d + "/nested", d + "/c0-duplicate-object.yaml", d + "/c2-load-error.yaml", d + "/link"},
       {d + "/link", d + "/c2-load-error.yaml", d + "/nested", d + "/c0-duplicate-object.yaml"},
-      {d + "/c2-load-error.yaml", d + "/link", d + "/c0-duplicate-object.yaml", d + "/nested"},
   };
   // Overlapping roots: a directory and one below it, in both orders.
-  std::vector<std::vector<std::string>> overlapping = {{d, d + "/nested"}, {d + "/nested", d}, {d + "/link", d}};
+  std::vector<std::vector<std::string>> overlapping = {{d, d + "/nested"}, {d + "/link", d}};
   for (const std::string& format : kFormats) {
     for (const auto* set : {&orders, &overlapping}) {
       CommandResult first = RunBinary((*set)[0], format);
@@ -140,7 +139,7 @@ std::vector<std::string> ThreadTestInputs() {
   std::vector<std::string> paths = {(fs::path(SourceDir()) / "fixtures").string()};
   // Real-world manifests when the shared corpus is beside the project (the
   // big install manifests are left out to keep the test fast).
-  for (const char* sub : {"argo", "helm-template", "kubectl-dumps", "support-bundles", "events"}) {
+  for (const char* sub : {"argo", "helm-template", "kubectl-dumps", "events"}) {
     fs::path p = fs::path(CorpusDir()) / sub;
     if (fs::is_directory(p)) paths.push_back(p.string());
   }
@@ -153,8 +152,8 @@ TEST(Determinism, ThreadCountDoesNotMatter) {
     CommandResult one = RunBinary(paths, format, "--jobs=1");
     EXPECT_EQ(one.exit_code, 0) << one.err;
     EXPECT_GT(one.out.size(), 1000u);
-    // Several runs, as a race shows only sometimes.
-    for (int run = 0; run < 3; ++run) {
+    // Two runs, as a race shows only sometimes.
+    for (int run = 0; run < 2; ++run) {
       CommandResult four = RunBinary(paths, format, "--jobs=4");
       EXPECT_EQ(four.out, one.out) << format << " with --jobs 4, run " << run;
     }
@@ -168,7 +167,7 @@ TEST(Determinism, RunsWithoutANetwork) {
     GTEST_SKIP() << "unshare -n is not permitted here (needs root or user namespaces); isolation not tested";
   }
   std::vector<std::string> paths = ThreadTestInputs();
-  for (const std::string& format : kFormats) {
+  for (const std::string& format : {std::string("json")}) {
     CommandResult normal = RunBinary(paths, format);
     CommandResult isolated = RunBinary(paths, format, "", "unshare -n");
     EXPECT_EQ(isolated.exit_code, normal.exit_code) << isolated.err;
