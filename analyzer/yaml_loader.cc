@@ -477,6 +477,10 @@ size_t FlowDepthOverflow(std::string_view t, size_t b, size_t e, size_t max_dept
         continue;
       }
       if (IsBlank(c) || c == '\r') continue;
+      if ((i == b || t[i - 1] == '\n') && IsMarkerLine(t, i, '-')) {
+        i += 2;  // "--- [": the marker leaves the next token at a value start
+        continue;
+      }
       if (value_start && (c == '[' || c == '{')) {
         depth = 1;
         if (depth > max_depth) return i;

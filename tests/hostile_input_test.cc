@@ -360,6 +360,13 @@ TEST(Hostile, DeepYamlFlowIsRefusedBeforeTheParserBuffersIt) {
   ASSERT_EQ(limits.size(), 1u);
   EXPECT_EQ(limits[0]->span.begin, (Mark{1, 3 + 513}));
   EXPECT_TRUE(HasObject(a.load, "ConfigMap", "survivor"));
+  // Also right after a document marker and behind node properties.
+  for (std::string prefix : {"--- ", "a: &x !!seq ", "- ? "}) {
+    LoadResult r = LoadText(prefix + std::string(1000, '[') + "\n");
+    auto l = ProblemsOf(r, ProblemKind::kLimit);
+    ASSERT_EQ(l.size(), 1u) << prefix;
+    EXPECT_EQ(l[0]->span.begin.col, prefix.size() + 513) << prefix;
+  }
   // Brackets that open nothing do not count: in plain scalars, quoted
   // scalars, comments and block scalars.
   std::string many(600, '[');
