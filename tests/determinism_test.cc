@@ -139,7 +139,7 @@ std::vector<std::string> ThreadTestInputs() {
   std::vector<std::string> paths = {(fs::path(SourceDir()) / "fixtures").string()};
   // Real-world manifests when the shared corpus is beside the project (the
   // big install manifests are left out to keep the test fast).
-  for (const char* sub : {"argo", "helm-template", "kubectl-dumps", "events"}) {
+  for (const char* sub : {"argo", "helm-template"}) {
     fs::path p = fs::path(CorpusDir()) / sub;
     if (fs::is_directory(p)) paths.push_back(p.string());
   }
