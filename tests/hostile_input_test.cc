@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <gtest/gtest.h>
+#include <sys/inotify.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -20,6 +21,7 @@
 #include <fstream>
 #include <functional>
 #include <optional>
+#include <set>
 #include <sstream>
 
 #include "reports/writer.h"
@@ -698,8 +700,7 @@ TEST(Hostile, SymlinkLoopsEndAndFilesAreReadOnce) {
 TEST(Hostile, SpecialFilesAreSkippedAndNeverOpened) {
   TempDir dir("special");
   dir.Write("good.yaml", kValidConfigMap);
-  // A FIFO with no writer: opening it would block forever, so the run
-  // finishing at all proves it was not opened.
+  // A FIFO with no writer: a blocking open would never return.
   ASSERT_EQ(::mkfifo((dir.path() / "pipe.yaml").c_str(), 0644), 0) << std::strerror(errno);
   int sock = ::socket(AF_UNIX, SOCK_STREAM, 0);
   ASSERT_GE(sock, 0);
@@ -709,17 +710,40 @@ TEST(Hostile, SpecialFilesAreSkippedAndNeverOpened) {
   ASSERT_LT(sock_path.size(), sizeof addr.sun_path);
   std::strcpy(addr.sun_path, sock_path.c_str());
   ASSERT_EQ(::bind(sock, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0) << std::strerror(errno);
-  // A device: /dev/null through a symlink (mknod may be forbidden here).
+  // A device: /dev/null through a symlink, and a character device of our own
+  // where mknod is allowed.
   fs::create_symlink("/dev/null", dir.path() / "null.yaml");
   size_t specials = 3;
-  if (::mknod((dir.path() / "zero.yaml").c_str(), S_IFCHR | 0644, makedev(1, 5)) == 0) ++specials;
+  bool have_device = ::mknod((dir.path() / "zero.yaml").c_str(), S_IFCHR | 0644, makedev(1, 5)) == 0;
+  if (have_device) ++specials;
+  // inotify reports every open of a file in the directory, FIFOs and devices
+  // included: the proof that kora never opened them. good.yaml being
+  // reported shows the watch works.
+  int watch = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+  ASSERT_GE(watch, 0);
+  ASSERT_GE(::inotify_add_watch(watch, dir.str().c_str(), IN_OPEN), 0);
 
   CommandResult r = RunKora({"analyze", "--format", "json", dir.str()}, "", "timeout 20");
   ::close(sock);
-  ASSERT_NE(r.exit_code, 124) << "kora blocked: it opened the FIFO";
+  std::set<std::string> opened;
+  alignas(inotify_event) char buf[1 << 16];
+  ssize_t n;
+  while ((n = ::read(watch, buf, sizeof buf)) > 0) {
+    for (char* p = buf; p < buf + n;) {
+      auto* ev = reinterpret_cast<inotify_event*>(p);
+      if (ev->len) opened.insert(ev->name);
+      p += sizeof(inotify_event) + ev->len;
+    }
+  }
+  ::close(watch);
+  ASSERT_NE(r.exit_code, 124) << "kora blocked on a special file";
   EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(opened.count("good.yaml")) << "the inotify watch saw nothing";
+  EXPECT_FALSE(opened.count("pipe.yaml")) << "kora opened the FIFO";
+  EXPECT_FALSE(opened.count("zero.yaml")) << "kora opened the device";
   EXPECT_NE(r.out.find("\"special-file\": " + std::to_string(specials)), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("\"objects\": 1"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("pipe.yaml"), std::string::npos) << "a special file became a finding";
 }
 
 // Runs fn in a forked child without root's power to read anything: as
