@@ -319,14 +319,14 @@ struct FileOutcome {
 };
 
 // Reads at most limit+1 bytes, so an oversized pipe is noticed without being
-// swallowed whole. A regular file arrives with `out` reserved to its size and
-// is read straight in. A pipe's size is unknown: it is read in 1 MiB chunks
+// swallowed whole. A regular file arrives with `out` reserved to its size
+// (sized) and is read straight in. A pipe's size is unknown: it is read in 1 MiB chunks
 // and joined once at the end into a buffer of the exact size (plus simdjson's
 // padding), so memory peaks near the input's size, not at the 2x of a string
 // doubling its capacity (256 MiB of stdin took 528 MB that way).
-bool ReadAll(int fd, std::string& out, uint64_t limit) {
+bool ReadAll(int fd, std::string& out, uint64_t limit, bool sized) {
   constexpr size_t kChunk = 1 << 20;
-  const bool direct = out.capacity() > kChunk;
+  const bool direct = sized;
   std::vector<std::string> chunks;
   uint64_t total = out.size();
   char buf[1 << 16];
@@ -418,7 +418,7 @@ LoadResult Loader::Finish() {
       // Sized up front: no doubling while reading (a 50 MB file would
       // otherwise peak at 96 MB), and room for simdjson's padding.
       if (regular) text.reserve(static_cast<size_t>(st.st_size) + simdjson::SIMDJSON_PADDING + 1);
-      bool ok = ReadAll(fd, text, options_.max_file_size);
+      bool ok = ReadAll(fd, text, options_.max_file_size, regular);
       int err = errno;
       if (!p.is_stdin) ::close(fd);
       if (!ok) {
