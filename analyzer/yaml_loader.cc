@@ -209,7 +209,7 @@ class Builder : public YAML::EventHandler {
     }
     uint32_t id = doc_->AddNull(SpanOf(pos, end));
     Record(id, end);
-    Attach(id, 1, anchor);
+    Attach(id, 1, anchor, end);
   }
 
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
@@ -225,12 +225,20 @@ class Builder : public YAML::EventHandler {
       problems_.push_back(std::move(p));
       uint32_t id = doc_->AddNull(SpanOf(pos, pos));
       Record(id, pos);
-      Attach(id, 1, 0);
+      Attach(id, 1, 0, pos);
       return;
     }
     alias_nodes_ += it->second.weight;
     if (alias_nodes_ > options_.max_alias_nodes) throw AliasBudgetExceeded{pos};
-    Attach(it->second.node, it->second.weight, 0);
+    // The aliased node lies where its anchor is, usually earlier in the
+    // text; the enclosing collection extends over the alias itself.
+    size_t alias_end = pos + 1;
+    bool flow = !stack_.empty() && stack_.back().flow;
+    while (alias_end < text_.size() && !IsBlank(text_[alias_end]) && !IsBreak(text_[alias_end]) &&
+           !(flow && std::string_view(",[]{}").find(text_[alias_end]) != std::string_view::npos)) {
+      ++alias_end;
+    }
+    Attach(it->second.node, it->second.weight, 0, alias_end);
   }
 
   void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
@@ -261,7 +269,7 @@ class Builder : public YAML::EventHandler {
     }
     uint32_t id = doc_->AddScalar(SpanOf(pos, end), value, st, flags);
     Record(id, end);
-    Attach(id, 1, anchor);
+    Attach(id, 1, anchor, end);
   }
 
   void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
@@ -284,6 +292,10 @@ class Builder : public YAML::EventHandler {
     bool flow;
     YAML::anchor_t anchor;
     uint64_t weight;
+    // Where the last child seen so far ends in the text: the occurrence, not
+    // the node, since an alias or a merged entry shares a node written
+    // elsewhere (their ends made ": - *a" end before it began).
+    size_t end;
   };
   struct AnchorInfo {
     uint32_t node;
@@ -301,7 +313,7 @@ class Builder : public YAML::EventHandler {
     ends_[id] = static_cast<uint32_t>(end);
   }
 
-  void Attach(uint32_t id, uint64_t weight, YAML::anchor_t anchor) {
+  void Attach(uint32_t id, uint64_t weight, YAML::anchor_t anchor, size_t end) {
     if (anchor) anchors_[anchor] = AnchorInfo{id, weight, true};
     if (stack_.empty()) {
       doc_->root = id;
@@ -309,6 +321,7 @@ class Builder : public YAML::EventHandler {
     }
     kids_.push_back(id);
     stack_.back().weight += weight;
+    stack_.back().end = std::max(stack_.back().end, end);
   }
 
   void Open(const YAML::Mark& mark, YAML::anchor_t anchor, bool is_map, bool flow) {
@@ -317,7 +330,7 @@ class Builder : public YAML::EventHandler {
     uint8_t flags = flow ? kFlowStyle : 0;
     uint32_t id = doc_->ReserveContainer(is_map ? NodeType::kMap : NodeType::kSeq, lines_.At(pos), flags);
     if (anchor) anchors_[anchor] = AnchorInfo{id, 0, false};
-    stack_.push_back(Frame{id, kids_.size(), pos, is_map, flow, anchor, 1});
+    stack_.push_back(Frame{id, kids_.size(), pos, is_map, flow, anchor, 1, pos});
   }
 
   void Close() {
@@ -325,16 +338,11 @@ class Builder : public YAML::EventHandler {
     stack_.pop_back();
     if (f.is_map) ApplyMergeAndCheckDuplicates(f);
     size_t count = kids_.size() - f.kid_start;
-    size_t end = f.begin;
-    if (count > 0) end = ends_[kids_.back()];
-    if (f.is_map && count > 0) {
-      // The map ends where its last value ends, whichever entry came last in the text.
-      for (size_t i = f.kid_start; i < kids_.size(); ++i) end = std::max<size_t>(end, ends_[kids_[i]]);
-    }
+    size_t end = f.end;
     if (f.flow) {
       // Include the closing bracket.
       char close = f.is_map ? '}' : ']';
-      size_t i = count > 0 ? end : f.begin;
+      size_t i = end;
       while (i < text_.size() && text_[i] != close) ++i;
       if (i < text_.size()) end = i + 1;
     }
@@ -342,14 +350,13 @@ class Builder : public YAML::EventHandler {
     Record(f.node, end);
     kids_.resize(f.kid_start);
     if (f.anchor) anchors_[f.anchor] = AnchorInfo{f.node, f.weight, true};
-    YAML::anchor_t none = 0;
     if (stack_.empty()) {
       doc_->root = f.node;
     } else {
       kids_.push_back(f.node);
       stack_.back().weight += f.weight;
+      stack_.back().end = std::max(stack_.back().end, end);
     }
-    (void)none;
   }
 
   bool IsMergeKey(uint32_t key) const {

@@ -313,6 +313,32 @@ TEST(Hostile, MergeKeysFollowGoYaml) {
   EXPECT_EQ(data.Size(), 3u);
 }
 
+TEST(Hostile, CollectionsEndAfterTheAliasesAndMergesInThem) {
+  // Found by fuzz_yaml: a collection's end was taken from its last child's
+  // node, which for an alias or a merged entry lies at the anchor, earlier.
+  LoadResult r = LoadText(
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: m}\nbase: &b {x: 1}\n"
+      "only-merge:\n  <<: *b\nlist:\n- *b\nflow: [*b, *b]\n");
+  EXPECT_TRUE(r.problems.empty());
+  ASSERT_EQ(r.objects->size(), 1u);
+  Node root = (*r.objects)[0].Root();
+  EXPECT_EQ(root["only-merge"]["x"].Str(), "1");
+  EXPECT_EQ(root["only-merge"].span(), (Span{{6, 3}, {6, 9}}));
+  EXPECT_EQ(root["list"].span(), (Span{{8, 1}, {8, 5}}));
+  EXPECT_EQ(root["flow"].span(), (Span{{9, 7}, {9, 15}}));
+  // The minimised input: every node of it begins before it ends.
+  std::string text = ReadFile(SourceDir() + "/fixtures/crashes/yaml-alias-span-before-begin.yaml");
+  ParsedFile parsed = ParseYaml(text, 0, LoadOptions{});
+  ASSERT_EQ(parsed.docs.size(), 1u);
+  const Document& doc = *parsed.docs[0];
+  for (uint32_t id = 0; id < doc.node_count(); ++id) {
+    Span s = Node(&doc, id).span();
+    EXPECT_FALSE(s.end < s.begin) << "node " << id << " ends at " << s.end.line << ":" << s.end.col
+                                  << " before it begins at " << s.begin.line << ":" << s.begin.col;
+  }
+  EXPECT_EQ(doc.Root().ValueAt(1).span(), (Span{{2, 3}, {2, 7}}));
+}
+
 TEST(Hostile, AliasToAnEnclosingAnchorIsNotACycle) {
   LoadResult r = LoadText("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: &self {x: *self}\n");
   EXPECT_EQ(ProblemsOf(r, ProblemKind::kParse).size(), 1u);
