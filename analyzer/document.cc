@@ -63,7 +63,9 @@ uint32_t Document::AddContainer(NodeType type, Span span, const uint32_t* kids, 
 void Document::Shrink() {
   nodes_.shrink_to_fit();
   kids_.shrink_to_fit();
-  strings_.shrink_to_fit();
+  // shrink_to_fit copies the arena; worth it only when much of it is unused
+  // (a reserve for a document that was mostly structure).
+  if (strings_.capacity() - strings_.size() > strings_.size() / 8) strings_.shrink_to_fit();
 }
 
 Node Document::Root() const { return Node(this, root); }

@@ -53,6 +53,11 @@ class Document {
   uint32_t AddContainer(NodeType type, Span span, const uint32_t* kids, size_t count, uint8_t flags);
   uint32_t ReserveContainer(NodeType type, Mark begin, uint8_t flags);
   void FinishContainer(uint32_t id, const uint32_t* kids, size_t count, Mark end);
+  // Scalars never decode longer than their source text, so reserving the
+  // document's text length up front means the arena is never reallocated
+  // (a 50 MB scalar would otherwise double it to 100 MB). Untouched reserve
+  // costs address space, not memory.
+  void ReserveStrings(size_t source_bytes) { strings_.reserve(source_bytes); }
   void Shrink();
 
   const NodeData& data(uint32_t id) const { return nodes_[id]; }

@@ -304,10 +304,20 @@ class JsonBuilder {
 
 }  // namespace
 
-ParsedFile ParseJson(std::string_view text, FileId file, const LoadOptions& options) {
+ParsedFile ParseJson(std::string_view text, FileId file, const LoadOptions& options, size_t capacity) {
   ParsedFile out;
   LineTable lines(text);
-  simdjson::padded_string padded(text);
+  // simdjson reads up to SIMDJSON_PADDING bytes past the end. A buffer that
+  // has them allocated already (the loader reserves them) is used in place;
+  // otherwise a padded copy is made. Saves one copy of a big file.
+  simdjson::padded_string copy;
+  simdjson::padded_string_view padded;
+  if (capacity >= text.size() + simdjson::SIMDJSON_PADDING) {
+    padded = simdjson::padded_string_view(text.data(), text.size(), capacity);
+  } else {
+    copy = simdjson::padded_string(text);
+    padded = copy;
+  }
   od::parser parser;
   auto report = [&](size_t pos, const std::string& msg, ProblemKind kind) {
     LoadProblem p;
@@ -344,6 +354,7 @@ ParsedFile ParseJson(std::string_view text, FileId file, const LoadOptions& opti
   auto build = [&](auto& d, size_t from) -> bool {
     auto doc = std::make_unique<Document>();
     doc->file = file;
+    doc->ReserveStrings(text.size() - std::min(from, text.size()));
     try {
       JsonBuilder b(text, padded.data(), lines, *doc, options);
       od::value root;

@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -35,10 +36,14 @@ struct LoadProblem {
   std::string related_message;
 };
 
+// Positions and string offsets in the document model are 32-bit, so no file
+// may reach 4 GiB; a larger --max-file-size is lowered to this.
+inline constexpr uint64_t kMaxFileSizeCap = (4ull << 30) - (1ull << 20);
+
 struct LoadOptions {
   std::string default_namespace = "default";
   // Limits (documented in docs/limits.md). Hitting one is a finding.
-  uint64_t max_file_size = 256ull << 20;     // bytes per file
+  uint64_t max_file_size = 256ull << 20;     // bytes per file (at most kMaxFileSizeCap)
   uint64_t max_alias_nodes = 1'000'000;      // nodes added by alias expansion, per document
   uint32_t max_depth = 512;                  // nesting depth of YAML/JSON
   uint64_t max_files = 1'000'000;            // files taken from directory walks
@@ -78,12 +83,16 @@ class Loader {
 
  private:
   struct Pending;
+  void AddRoot(const std::string& path);
   void Walk(const std::string& dir, int depth);
   LoadOptions options_;
+  std::vector<std::string> roots_;  // paths given to AddPath, taken in sorted order by Finish
   std::vector<Pending> pending_;
   LoadResult result_;
-  std::vector<std::pair<uint64_t, uint64_t>> seen_dirs_;
-  std::vector<std::pair<uint64_t, uint64_t>> seen_files_;
+  // (device, inode) of directories walked and files taken; sets, as a
+  // linear search made a 100,000-file walk quadratic.
+  std::set<std::pair<uint64_t, uint64_t>> seen_dirs_;
+  std::set<std::pair<uint64_t, uint64_t>> seen_files_;
 };
 
 // Lower-level entry points, used by the loader, tests and fuzzers.
@@ -97,7 +106,9 @@ struct ParsedFile {
   std::string skipped;
 };
 ParsedFile ParseYaml(std::string_view text, FileId file, const LoadOptions& options);
-ParsedFile ParseJson(std::string_view text, FileId file, const LoadOptions& options);
+// capacity: bytes allocated at text.data(); with SIMDJSON_PADDING (64) to
+// spare the text is parsed in place instead of copied.
+ParsedFile ParseJson(std::string_view text, FileId file, const LoadOptions& options, size_t capacity = 0);
 // kubectl's plain-text output (tables, describe); defined in text_evidence.cc.
 ParsedFile ParseTextEvidence(std::string_view text, FileId file, const LoadOptions& options);
 // Decides YAML vs JSON vs text evidence by content and name (docs/evidence.md),

@@ -1,5 +1,6 @@
 // YAML to kora's document model through yaml-cpp's event API. No yaml-cpp node
 // tree is ever built: events go straight into the compact Document.
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/exceptions.h>
 #include <yaml-cpp/mark.h>
@@ -154,19 +155,31 @@ struct AliasBudgetExceeded {
 struct DepthExceeded {
   size_t pos;
 };
+// yaml-cpp 0.7 can report the same document again and again without
+// consuming input (a stray ',' at the top level makes HandleNextDocument
+// return true forever); a second document starting where the previous one
+// started is that loop.
+struct NoProgress {
+  size_t pos;
+};
 
 class Builder : public YAML::EventHandler {
  public:
-  Builder(std::string_view text, size_t base, const LineTable& lines, FileId file, const LoadOptions& options,
-          std::vector<LoadProblem>& problems)
-      : text_(text), base_(base), lines_(lines), file_(file), options_(options), problems_(problems) {}
+  Builder(std::string_view text, size_t base, size_t end, const LineTable& lines, FileId file,
+          const LoadOptions& options, std::vector<LoadProblem>& problems)
+      : text_(text), base_(base), end_(end), lines_(lines), file_(file), options_(options), problems_(problems) {}
 
   std::unique_ptr<Document> Take() { return std::move(doc_); }
   bool has_root() const { return doc_ && doc_->root != kNoNode; }
 
   void OnDocumentStart(const YAML::Mark& mark) override {
+    size_t pos = Abs(mark);
+    if (started_ && pos == last_start_) throw NoProgress{pos};
+    started_ = true;
+    last_start_ = pos;
     doc_ = std::make_unique<Document>();
     doc_->file = file_;
+    doc_->ReserveStrings(end_ - std::min(pos, end_));
     stack_.clear();
     kids_.clear();
     anchors_.clear();
@@ -196,7 +209,7 @@ class Builder : public YAML::EventHandler {
     }
     uint32_t id = doc_->AddNull(SpanOf(pos, end));
     Record(id, end);
-    Attach(id, 1, anchor);
+    Attach(id, 1, anchor, end);
   }
 
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
@@ -212,12 +225,20 @@ class Builder : public YAML::EventHandler {
       problems_.push_back(std::move(p));
       uint32_t id = doc_->AddNull(SpanOf(pos, pos));
       Record(id, pos);
-      Attach(id, 1, 0);
+      Attach(id, 1, 0, pos);
       return;
     }
     alias_nodes_ += it->second.weight;
     if (alias_nodes_ > options_.max_alias_nodes) throw AliasBudgetExceeded{pos};
-    Attach(it->second.node, it->second.weight, 0);
+    // The aliased node lies where its anchor is, usually earlier in the
+    // text; the enclosing collection extends over the alias itself.
+    size_t alias_end = pos + 1;
+    bool flow = !stack_.empty() && stack_.back().flow;
+    while (alias_end < text_.size() && !IsBlank(text_[alias_end]) && !IsBreak(text_[alias_end]) &&
+           !(flow && std::string_view(",[]{}").find(text_[alias_end]) != std::string_view::npos)) {
+      ++alias_end;
+    }
+    Attach(it->second.node, it->second.weight, 0, alias_end);
   }
 
   void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
@@ -248,7 +269,7 @@ class Builder : public YAML::EventHandler {
     }
     uint32_t id = doc_->AddScalar(SpanOf(pos, end), value, st, flags);
     Record(id, end);
-    Attach(id, 1, anchor);
+    Attach(id, 1, anchor, end);
   }
 
   void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
@@ -271,6 +292,10 @@ class Builder : public YAML::EventHandler {
     bool flow;
     YAML::anchor_t anchor;
     uint64_t weight;
+    // Where the last child seen so far ends in the text: the occurrence, not
+    // the node, since an alias or a merged entry shares a node written
+    // elsewhere (their ends made ": - *a" end before it began).
+    size_t end;
   };
   struct AnchorInfo {
     uint32_t node;
@@ -288,7 +313,7 @@ class Builder : public YAML::EventHandler {
     ends_[id] = static_cast<uint32_t>(end);
   }
 
-  void Attach(uint32_t id, uint64_t weight, YAML::anchor_t anchor) {
+  void Attach(uint32_t id, uint64_t weight, YAML::anchor_t anchor, size_t end) {
     if (anchor) anchors_[anchor] = AnchorInfo{id, weight, true};
     if (stack_.empty()) {
       doc_->root = id;
@@ -296,6 +321,7 @@ class Builder : public YAML::EventHandler {
     }
     kids_.push_back(id);
     stack_.back().weight += weight;
+    stack_.back().end = std::max(stack_.back().end, end);
   }
 
   void Open(const YAML::Mark& mark, YAML::anchor_t anchor, bool is_map, bool flow) {
@@ -304,7 +330,7 @@ class Builder : public YAML::EventHandler {
     uint8_t flags = flow ? kFlowStyle : 0;
     uint32_t id = doc_->ReserveContainer(is_map ? NodeType::kMap : NodeType::kSeq, lines_.At(pos), flags);
     if (anchor) anchors_[anchor] = AnchorInfo{id, 0, false};
-    stack_.push_back(Frame{id, kids_.size(), pos, is_map, flow, anchor, 1});
+    stack_.push_back(Frame{id, kids_.size(), pos, is_map, flow, anchor, 1, pos});
   }
 
   void Close() {
@@ -312,16 +338,11 @@ class Builder : public YAML::EventHandler {
     stack_.pop_back();
     if (f.is_map) ApplyMergeAndCheckDuplicates(f);
     size_t count = kids_.size() - f.kid_start;
-    size_t end = f.begin;
-    if (count > 0) end = ends_[kids_.back()];
-    if (f.is_map && count > 0) {
-      // The map ends where its last value ends, whichever entry came last in the text.
-      for (size_t i = f.kid_start; i < kids_.size(); ++i) end = std::max<size_t>(end, ends_[kids_[i]]);
-    }
+    size_t end = f.end;
     if (f.flow) {
       // Include the closing bracket.
       char close = f.is_map ? '}' : ']';
-      size_t i = count > 0 ? end : f.begin;
+      size_t i = end;
       while (i < text_.size() && text_[i] != close) ++i;
       if (i < text_.size()) end = i + 1;
     }
@@ -329,14 +350,13 @@ class Builder : public YAML::EventHandler {
     Record(f.node, end);
     kids_.resize(f.kid_start);
     if (f.anchor) anchors_[f.anchor] = AnchorInfo{f.node, f.weight, true};
-    YAML::anchor_t none = 0;
     if (stack_.empty()) {
       doc_->root = f.node;
     } else {
       kids_.push_back(f.node);
       stack_.back().weight += f.weight;
+      stack_.back().end = std::max(stack_.back().end, end);
     }
-    (void)none;
   }
 
   bool IsMergeKey(uint32_t key) const {
@@ -407,6 +427,7 @@ class Builder : public YAML::EventHandler {
 
   std::string_view text_;
   size_t base_;
+  size_t end_;  // where this chunk of the stream ends
   const LineTable& lines_;
   FileId file_;
   const LoadOptions& options_;
@@ -417,6 +438,8 @@ class Builder : public YAML::EventHandler {
   std::vector<uint32_t> ends_;
   std::unordered_map<YAML::anchor_t, AnchorInfo> anchors_;
   uint64_t alias_nodes_ = 0;
+  bool started_ = false;
+  size_t last_start_ = 0;
 };
 
 bool IsMarkerLine(std::string_view t, size_t line_start, char ch) {
@@ -437,6 +460,112 @@ bool OnlyTrivia(std::string_view t, size_t b, size_t e) {
     line = NextLine(t, line);
   }
   return true;
+}
+
+// yaml-cpp's scanner keeps every token of a flow collection nested in another
+// in memory until the outer one closes (each could still turn out to be a
+// simple key), at about 200 bytes a token: 2 MB of '[' took 470 MB. So flow
+// nesting is measured here, in one pass over the bytes, before yaml-cpp sees
+// the document. Returns where the depth first passes max_depth, or npos.
+// In block context only a bracket that starts a value opens a collection (a
+// '[' inside a plain scalar or a block scalar's text does not).
+size_t FlowDepthOverflow(std::string_view t, size_t b, size_t e, size_t max_depth) {
+  size_t depth = 0;
+  bool value_start = true;  // at a position where a block-context node may begin
+  for (size_t i = b; i < e; ++i) {
+    char c = t[i];
+    if (c == '\n') {
+      value_start = true;
+      continue;
+    }
+    if (depth == 0) {
+      if (c == '#' && (i == b || IsBlank(t[i - 1]) || t[i - 1] == '\n')) {
+        while (i + 1 < e && t[i + 1] != '\n') ++i;
+        continue;
+      }
+      if (IsBlank(c) || c == '\r') continue;
+      if ((i == b || t[i - 1] == '\n') && IsMarkerLine(t, i, '-')) {
+        i += 2;  // "--- [": the marker leaves the next token at a value start
+        continue;
+      }
+      if (value_start && (c == '[' || c == '{')) {
+        depth = 1;
+        if (depth > max_depth) return i;
+        continue;
+      }
+      if (value_start && (c == '-' || c == '?' || c == ':') && i + 1 < e && (IsBlank(t[i + 1]) || IsBreak(t[i + 1]))) {
+        continue;  // "- [", "? {", ": [" keep the next token at a value start
+      }
+      if (value_start && (c == '|' || c == '>')) {
+        // A block scalar: its text is every following line indented deeper
+        // than the line of its header (or blank).
+        size_t line_start = i;
+        while (line_start > b && t[line_start - 1] != '\n') --line_start;
+        size_t indent = 0;
+        while (line_start + indent < e && t[line_start + indent] == ' ') ++indent;
+        size_t next = NextLine(t, i);
+        while (next < e) {
+          size_t k = next;
+          while (k < e && t[k] == ' ') ++k;
+          bool blank = k >= e || IsBreak(t[k]);
+          if (!blank && k - next <= indent) break;
+          next = NextLine(t, next);
+        }
+        i = next - 1;  // the loop's ++i lands on the next line's first byte
+        value_start = true;
+        continue;
+      }
+      if (value_start && (c == '&' || c == '!')) {
+        while (i + 1 < e && !IsBlank(t[i + 1]) && !IsBreak(t[i + 1])) ++i;  // node properties
+        continue;
+      }
+      if (c == ':' && i + 1 < e && (IsBlank(t[i + 1]) || IsBreak(t[i + 1]))) {
+        value_start = true;
+        continue;
+      }
+      value_start = false;
+      continue;
+    }
+    // Flow context: quoted scalars, comments and brackets.
+    if (c == '"') {
+      for (++i; i < e && t[i] != '"'; ++i) {
+        if (t[i] == '\\') ++i;
+      }
+    } else if (c == '\'') {
+      for (++i; i < e; ++i) {
+        if (t[i] == '\'' && !(i + 1 < e && t[i + 1] == '\'')) break;
+        if (t[i] == '\'') ++i;
+      }
+    } else if (c == '#' && IsBlank(t[i - 1])) {
+      while (i + 1 < e && t[i + 1] != '\n') ++i;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_depth) return i;
+    } else if (c == ']' || c == '}') {
+      if (--depth == 0) value_start = false;
+    }
+  }
+  return std::string_view::npos;
+}
+
+// Where the document's content starts if it is one JSON value at the start
+// of a line (after comments, directives and a '---' line), else npos.
+size_t JsonContentStart(std::string_view t, size_t b, size_t e) {
+  size_t line = b;
+  while (line < e) {
+    size_t i = line;
+    while (i < e && IsBlank(t[i])) ++i;
+    bool marker = i == line && IsMarkerLine(t, line, '-');
+    if (marker) {
+      size_t k = line + 3;
+      while (k < e && IsBlank(t[k])) ++k;
+      if (k < e && !IsBreak(t[k]) && t[k] != '#') return std::string_view::npos;  // "--- {...}": leave it to yaml-cpp
+    }
+    if (i < e && !IsBreak(t[i]) && t[i] != '#' && !(i == line && t[i] == '%') && !marker) {
+      return (t[i] == '{' || t[i] == '[') ? i : std::string_view::npos;
+    }
+    line = NextLine(t, line);
+  }
+  return std::string_view::npos;
 }
 
 struct Chunk {
@@ -497,9 +626,41 @@ ParsedFile ParseYaml(std::string_view text, FileId file, const LoadOptions& opti
   for (const Chunk& c : SplitDocuments(text)) {
     if (OnlyTrivia(text, c.begin, c.end)) continue;
     std::string helm = HelmSource(text, c.begin, c.end);
+    if (size_t deep = FlowDepthOverflow(text, c.begin, c.end, options.max_depth); deep != std::string_view::npos) {
+      LoadProblem p;
+      p.kind = ProblemKind::kLimit;
+      p.file = file;
+      p.span = Span{lines.At(deep), lines.At(deep)};
+      p.message = "YAML nesting deeper than " + std::to_string(options.max_depth) +
+                  " levels; document skipped (limit: --max-depth)";
+      p.excerpt = RedactLine(lines.Line(p.span.begin.line), text.substr(c.begin, c.end - c.begin));
+      out.problems.push_back(std::move(p));
+      continue;
+    }
+    // A document that is one JSON value (kubectl -o json output joined with
+    // ---, JSON pasted into a YAML stream) is read by the JSON parser: same
+    // model, and none of the token buffering above for nested collections.
+    // Anything the JSON parser objects to goes to yaml-cpp as before.
+    if (size_t js = JsonContentStart(text, c.begin, c.end); js != std::string_view::npos && lines.At(js).col == 1) {
+      ParsedFile j = ParseJson(text.substr(js, c.end - js), file, options);
+      if (j.problems.empty() && j.docs.size() == 1) {
+        // Positions are relative to js, which starts a line: shift the lines.
+        uint32_t shift = lines.At(js).line - 1;
+        Document& d = *j.docs[0];
+        for (size_t n = 0; n < d.node_count(); ++n) {
+          NodeData& nd = d.mutable_data(static_cast<uint32_t>(n));
+          nd.bline += shift;
+          nd.eline += shift;
+        }
+        d.helm_source = helm;
+        d.doc_span = Span{lines.At(c.begin), d.Root().span().end};
+        out.docs.push_back(std::move(j.docs[0]));
+        continue;
+      }
+    }
     MemBuf buf(text.data() + c.begin, c.end - c.begin);
     std::istream in(&buf);
-    Builder builder(text, c.begin, lines, file, options, out.problems);
+    Builder builder(text, c.begin, c.end, lines, file, options, out.problems);
     auto fail = [&](size_t pos, std::string msg, ProblemKind kind) {
       LoadProblem p;
       p.kind = kind;
@@ -524,6 +685,14 @@ ParsedFile ParseYaml(std::string_view text, FileId file, const LoadOptions& opti
           }
         }
       }
+    } catch (const YAML::DeepRecursion& e) {
+      // yaml-cpp's own recursion guard (it reports it as "bad file"); it
+      // stops block-style nesting at a few hundred levels whatever --max-depth says.
+      size_t pos = e.mark.pos >= 0 ? std::min(c.begin + static_cast<size_t>(e.mark.pos), text.size()) : c.begin;
+      fail(pos,
+           "YAML nesting too deep for the YAML parser (" + std::to_string(e.depth()) +
+               " nested nodes); document skipped (limit: --max-depth, and yaml-cpp's fixed recursion limit)",
+           ProblemKind::kLimit);
     } catch (const YAML::Exception& e) {
       size_t pos = c.begin;
       if (e.mark.pos >= 0) pos = std::min(c.begin + static_cast<size_t>(e.mark.pos), text.size());
@@ -546,6 +715,10 @@ ParsedFile ParseYaml(std::string_view text, FileId file, const LoadOptions& opti
            "YAML nesting deeper than " + std::to_string(options.max_depth) +
                " levels; document skipped (limit: --max-depth)",
            ProblemKind::kLimit);
+    } catch (const NoProgress& e) {
+      char ch = e.pos < text.size() ? text[e.pos] : ' ';
+      std::string shown = (ch > 0x20 && ch < 0x7f) ? std::string("'") + ch + "'" : std::string("content");
+      fail(e.pos, "YAML syntax error: unexpected " + shown + " outside any collection", ProblemKind::kParse);
     } catch (const std::exception& e) {
       fail(c.begin, std::string("YAML could not be read: ") + e.what(), ProblemKind::kParse);
     }

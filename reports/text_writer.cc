@@ -32,6 +32,54 @@ std::string TermSafe(std::string_view s, bool keep_newlines = true) {
   return out;
 }
 
+// The code-point length of the UTF-8 sequence that starts with byte c.
+size_t SequenceLength(unsigned char c) {
+  if (c < 0xC0) return 1;  // ASCII, or a stray continuation byte shown alone
+  if (c < 0xE0) return 2;
+  if (c < 0xF0) return 3;
+  return 4;
+}
+
+// An excerpt line and the caret line under it. A line longer than the window
+// (a minified manifest, a 10 MB scalar) is shown only around the column, with
+// "..." where it was cut; the caret is placed on the escaped text, so control
+// characters shown as \x1b do not push it off its character.
+struct ShownExcerpt {
+  std::string line;
+  std::string caret;
+};
+ShownExcerpt WindowExcerpt(std::string_view excerpt, uint32_t col) {
+  constexpr uint32_t kBefore = 60, kWindow = 120;
+  // Offsets of the code points (columns are 1-based code points).
+  uint32_t first = col > kBefore ? col - kBefore : 1;
+  ShownExcerpt out;
+  uint32_t c = 1;
+  size_t i = 0;
+  while (i < excerpt.size() && c < first) {
+    i += SequenceLength(static_cast<unsigned char>(excerpt[i]));
+    ++c;
+  }
+  if (first > 1 && i < excerpt.size()) {
+    out.line = "...";
+    out.caret = "   ";
+  }
+  while (i < excerpt.size() && c < first + kWindow) {
+    size_t len = std::min(SequenceLength(static_cast<unsigned char>(excerpt[i])), excerpt.size() - i);
+    std::string shown = TermSafe(excerpt.substr(i, len), false);
+    out.line += shown;
+    if (c < col) out.caret += excerpt[i] == '\t' ? std::string("\t") : std::string(shown.size() > len ? shown.size() : 1, ' ');
+    i += len;
+    ++c;
+  }
+  if (i < excerpt.size()) out.line += "...";
+  while (c < col) {
+    out.caret.push_back(' ');
+    ++c;
+  }
+  out.caret.push_back('^');
+  return out;
+}
+
 class TextWriter : public Writer {
  public:
   explicit TextWriter(const WriterOptions& o) : opt_(o) {}
@@ -144,9 +192,9 @@ class TextWriter : public Writer {
         << Paint("2", f.rule) << BaselineMark(f) << " " << TermSafe(f.message) << "\n";
     if (!f.excerpt.empty() && f.loc.span.begin.line) {
       std::string num = std::to_string(f.loc.span.begin.line);
-      out << "    " << num << " | " << TermSafe(f.excerpt, false) << "\n";
-      out << "    " << std::string(num.size(), ' ') << " | "
-          << Paint("1;32", CaretLine(TermSafe(f.excerpt, false), f.loc.span.begin.col)) << "\n";
+      ShownExcerpt shown = WindowExcerpt(f.excerpt, f.loc.span.begin.col);
+      out << "    " << num << " | " << shown.line << "\n";
+      out << "    " << std::string(num.size(), ' ') << " | " << Paint("1;32", shown.caret) << "\n";
     }
     for (const RelatedLocation& r : f.related) {
       WriteIndented("see: ", Position(r.loc, sources) + " " + r.message, out);
