@@ -5,7 +5,7 @@
 set -euo pipefail
 what=${1:-build}
 packages=(g++ cmake make pkg-config ccache
-  libyaml-cpp-dev libsimdjson-dev libre2-dev libcli11-dev libfmt-dev libboost-graph-dev
+  libyaml-cpp-dev libsimdjson-dev libre2-dev libcli11-dev libfmt-dev libboost-graph-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev)
 if [ "$what" = test ]; then
   packages+=(python3 python3-jsonschema)
