@@ -170,7 +170,7 @@ std::string TimelineSvg(const std::vector<TimelineRow>& rows, Timestamp from, Ti
 std::string NeighbourhoodSvg(const NeighbourBox& center, const std::vector<NeighbourBox>& in,
                              const std::vector<NeighbourBox>& out_boxes, std::string_view id_prefix,
                              size_t max_per_side) {
-  constexpr int kWidth = 900, kBoxW = 250, kBoxH = 52, kPitch = 62, kTextWidth = 38;
+  constexpr int kWidth = 900, kBoxW = 250, kBoxH = 52, kPitch = 62, kTextWidth = 36, kNameWidth = 31;
   constexpr int kLeftX = 10, kCenterX = 325, kRightX = 640;
   auto visible = [&](const std::vector<NeighbourBox>& side) {
     std::vector<NeighbourBox> v(side.begin(), side.begin() + static_cast<long>(std::min(side.size(), max_per_side)));
@@ -213,12 +213,12 @@ std::string NeighbourhoodSvg(const NeighbourBox& center, const std::vector<Neigh
     std::string kind_line = b.kind;
     if (b.phantom) kind_line += kind_line.empty() ? "not in the input" : " \xC2\xB7 not in the input";
     out += Text(x + 8, y + 15, OneLine(kind_line, kTextWidth), "kind", " fill=\"#57606a\"");
-    out += Text(x + 8, y + 31, OneLine((b.ns.empty() ? "" : b.ns + "/") + b.name, kTextWidth), "name",
+    out += Text(x + 8, y + 31, OneLine((b.ns.empty() ? "" : b.ns + "/") + b.name, kNameWidth), "name",
                 " font-weight=\"bold\"");
     std::string third = b.via;
     if (!b.status.empty()) third += (third.empty() ? "" : " \xC2\xB7 ") + b.status;
     if (!third.empty()) {
-      out += Text(x + 8, y + 46, OneLine(third, kTextWidth + 4), "via",
+      out += Text(x + 8, y + 46, OneLine(third, kTextWidth), "via",
                   b.broken ? " fill=\"#cf222e\"" : " fill=\"#57606a\"");
     }
     if (!b.href.empty()) out += "</a>";
