@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "analyzer/evidence.h"
@@ -61,16 +62,21 @@ struct ExcerptOptions {
   size_t max_line_chars = 400;        // code points of one line shown
 };
 
-// The object's source lines as the content of a <pre>: lines within the
-// highlights marked (each line gets the id <id_prefix>-L<n>), sensitive
-// values replaced by <redacted>, text of other objects on shared lines left
-// out. Larger objects show their first lines and windows around the
-// highlights. Empty when the source cannot be read again.
+// The line ranges [first, last] of an object an excerpt shows: all of a
+// small object; the first lines of a larger one and windows around the
+// highlights. Sorted, disjoint.
+using LineRange = std::pair<uint32_t, uint32_t>;
+std::vector<LineRange> ExcerptWindows(const Object& obj, const std::vector<Span>& highlights,
+                                      const ExcerptOptions& options = {});
+
+// The object's source lines in those windows as the content of a <pre>:
+// lines within the highlights marked (each line gets the id
+// <id_prefix>-L<n>), sensitive values replaced by <redacted>, text of other
+// objects on shared lines left out. Empty when the source cannot be read
+// again.
 std::string RenderExcerpt(const Object& obj, const SourceManager& sources, const std::vector<Span>& highlights,
-                          std::string_view id_prefix, const ExcerptOptions& options = {});
-// Whether RenderExcerpt shows line `line` (so a link to it works).
-bool ExcerptShowsLine(const Object& obj, const std::vector<Span>& highlights, uint32_t line,
-                      const ExcerptOptions& options = {});
+                          const std::vector<LineRange>& windows, std::string_view id_prefix,
+                          const ExcerptOptions& options = {});
 
 // --- Diagrams --------------------------------------------------------------
 

@@ -26,6 +26,8 @@ bool CannotHoldSecret(const Node& n) { return n.tag() == ScalarTag::kBool || n.t
 // Keys whose values name a Secret or a key of one rather than hold a value.
 bool NamesReference(std::string_view key) { return key == "key" || key == "secretName"; }
 
+void MaskSecret(const Node& root, std::vector<Span>& out);
+
 void MaskCredentials(const Node& n, std::vector<Span>& out) {
   if (n.IsScalar()) {
     if (!CannotHoldSecret(n) && LooksLikeCredentialValue(n.Str())) Add(out, n);
@@ -36,6 +38,12 @@ void MaskCredentials(const Node& n, std::vector<Span>& out) {
     return;
   }
   if (!n.IsMap()) return;
+  // A Secret manifest inside another object (a Template's objects, a
+  // chart's values).
+  if (n["kind"].Str() == "Secret" && (n["data"] || n["stringData"])) {
+    MaskSecret(n, out);
+    return;
+  }
   // env entries and their look-alikes (Helm parameters, Argo CD plugin env).
   Node name = n["name"];
   Node value = n["value"];
@@ -46,9 +54,15 @@ void MaskCredentials(const Node& n, std::vector<Span>& out) {
       Add(out, v);  // a copy of the whole object, env values included
       continue;
     }
-    if (v.IsScalar() && !CannotHoldSecret(v) && LooksLikeCredentialName(key) && !NamesReference(key)) {
-      Add(out, v);
-      continue;
+    if (LooksLikeCredentialName(key) && !NamesReference(key)) {
+      // password: x, or passwords: [x, y]; a map (secretKeyRef) or a list of
+      // maps (imagePullSecrets) names Secrets and is looked into instead.
+      bool scalars = v.IsScalar() ? !CannotHoldSecret(v) : v.IsSeq();
+      for (Node item : v.Items()) scalars = scalars && item.IsScalar();
+      if (scalars) {
+        Add(out, v);
+        continue;
+      }
     }
     MaskCredentials(v, out);
   }
@@ -63,8 +77,7 @@ void MaskEachValue(const Node& map, std::vector<Span>& out) {
 }
 
 // A Secret shows its identity only.
-void MaskSecret(const Object& obj, std::vector<Span>& out) {
-  Node root = obj.Root();
+void MaskSecret(const Node& root, std::vector<Span>& out) {
   if (!root.IsMap()) {
     Add(out, root);
     return;
@@ -221,13 +234,15 @@ std::string RenderLine(const LineView& v, size_t max_chars) {
   return out;
 }
 
-// The line ranges shown, merged and within the object.
-std::vector<std::pair<uint32_t, uint32_t>> Windows(const Object& obj, const std::vector<Span>& highlights,
-                                                   const ExcerptOptions& o) {
+}  // namespace
+
+std::vector<LineRange> ExcerptWindows(const Object& obj, const std::vector<Span>& highlights,
+                                      const ExcerptOptions& o) {
+  if (obj.file == kNoFile || !obj.span().Known()) return {};
   Span os = obj.span();
   uint32_t first = os.begin.line;
   uint32_t last = std::max(first, LastLine(os));
-  std::vector<std::pair<uint32_t, uint32_t>> w;
+  std::vector<LineRange> w;
   if (last - first < o.whole_object_lines) {
     w.emplace_back(first, last);
     return w;
@@ -240,7 +255,7 @@ std::vector<std::pair<uint32_t, uint32_t>> Windows(const Object& obj, const std:
     w.emplace_back(b > o.context_lines ? b - o.context_lines : 1, e + o.context_lines);
   }
   std::sort(w.begin(), w.end());
-  std::vector<std::pair<uint32_t, uint32_t>> merged;
+  std::vector<LineRange> merged;
   for (auto [b, e] : w) {
     b = std::max(b, first);
     e = std::min(e, last);
@@ -254,32 +269,21 @@ std::vector<std::pair<uint32_t, uint32_t>> Windows(const Object& obj, const std:
   return merged;
 }
 
-}  // namespace
-
 std::vector<Span> SensitiveSpans(const Object& obj) {
   std::vector<Span> out;
   if (obj.kind == "Secret") {
-    MaskSecret(obj, out);
+    MaskSecret(obj.Root(), out);
   } else {
     MaskCredentials(obj.Root(), out);
   }
   return out;
 }
 
-bool ExcerptShowsLine(const Object& obj, const std::vector<Span>& highlights, uint32_t line,
-                      const ExcerptOptions& options) {
-  if (obj.file == kNoFile || !obj.span().Known()) return false;
-  for (auto [b, e] : Windows(obj, highlights, options)) {
-    if (line >= b && line <= e) return true;
-  }
-  return false;
-}
-
 std::string RenderExcerpt(const Object& obj, const SourceManager& sources, const std::vector<Span>& highlights,
-                          std::string_view id_prefix, const ExcerptOptions& options) {
+                          const std::vector<LineRange>& windows, std::string_view id_prefix,
+                          const ExcerptOptions& options) {
   Span os = obj.span();
-  if (obj.file == kNoFile || !os.Known()) return {};
-  std::vector<std::pair<uint32_t, uint32_t>> windows = Windows(obj, highlights, options);
+  if (obj.file == kNoFile || !os.Known() || windows.empty()) return {};
 
   std::vector<uint32_t> numbers;
   std::vector<std::string> texts;

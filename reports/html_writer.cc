@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <climits>
+#include <filesystem>
 #include <map>
 #include <set>
 #include <sstream>
@@ -165,6 +167,7 @@ class HtmlWriter : public Writer {
 
   struct Shown {
     std::vector<Span> highlights;
+    std::vector<html::LineRange> windows;
     std::vector<size_t> findings;   // indexes of findings located here
     std::vector<size_t> diagnoses;  // indexes of diagnoses whose chain passes here
     std::string excerpt;
@@ -187,9 +190,29 @@ class HtmlWriter : public Writer {
       }
       if (f.IsDiagnosis()) diagnoses_.push_back(i);
     }
+    std::map<FileId, bool> unchanged;
     for (auto& [id, s] : shown_) {
-      s.excerpt = html::RenderExcerpt((*objects_)[id], *sources_, s.highlights, "o" + std::to_string(id));
+      const Object& o = (*objects_)[id];
+      auto [it, inserted] = unchanged.try_emplace(o.file, true);
+      if (inserted) it->second = Unchanged(o.file);
+      if (!it->second) continue;
+      std::sort(s.highlights.begin(), s.highlights.end(), [](const Span& a, const Span& b) {
+        return std::tie(a.begin, a.end) < std::tie(b.begin, b.end);
+      });
+      s.highlights.erase(std::unique(s.highlights.begin(), s.highlights.end()), s.highlights.end());
+      s.windows = html::ExcerptWindows(o, s.highlights);
+      s.excerpt = html::RenderExcerpt(o, *sources_, s.highlights, s.windows, ObjectAnchor(id));
     }
+  }
+
+  // Excerpts re-read the files: one whose size changed since it was read
+  // would put the masks on the wrong text, so it shows none.
+  bool Unchanged(FileId file) const {
+    const SourceFile& f = sources_->file(file);
+    if (f.is_stdin) return true;
+    std::error_code ec;
+    uintmax_t size = std::filesystem::file_size(f.path, ec);
+    return ec || size == f.size;
   }
 
   // Events by the identity of what they are about and of its top controller,
@@ -249,7 +272,7 @@ class HtmlWriter : public Writer {
 
   // --- Links -----------------------------------------------------------------
 
-  std::string ObjectAnchor(ObjectId id) const { return "o" + std::to_string(id); }
+  std::string ObjectAnchor(ObjectId id) const { return fmt::format("o{}", id); }
 
   std::string Position(const Location& loc) const {
     if (loc.file == kNoFile) return "";
@@ -262,10 +285,11 @@ class HtmlWriter : public Writer {
   std::string Href(const Location& loc) const {
     auto it = shown_.find(loc.object);
     if (loc.object == kNoObject || it == shown_.end()) return "";
-    const Object& o = (*objects_)[loc.object];
-    if (loc.span.Known() && !it->second.excerpt.empty() &&
-        html::ExcerptShowsLine(o, it->second.highlights, loc.span.begin.line)) {
-      return "#" + ObjectAnchor(loc.object) + "-L" + std::to_string(loc.span.begin.line);
+    uint32_t line = loc.span.begin.line;
+    const std::vector<html::LineRange>& w = it->second.windows;
+    auto window = std::upper_bound(w.begin(), w.end(), html::LineRange{line, UINT32_MAX});
+    if (loc.span.Known() && !it->second.excerpt.empty() && window != w.begin() && std::prev(window)->second >= line) {
+      return "#" + ObjectAnchor(loc.object) + "-L" + std::to_string(line);
     }
     return "#" + ObjectAnchor(loc.object);
   }
@@ -664,8 +688,9 @@ class HtmlWriter : public Writer {
       out << "<table><thead><tr><th>Level</th><th>Rule</th><th>Location</th><th>Message</th></tr></thead><tbody>\n";
       for (const BaselineResult& r : b.absent) {
         out << "<tr><td>" << Escape(r.level) << "</td><td><code>" << Escape(r.rule) << "</code></td><td class=\"wrap\">"
-            << Escape(r.uri) << (r.span.begin.line ? ":" + std::to_string(r.span.begin.line) : "")
-            << "</td><td class=\"wrap\">" << Escape(r.message) << "</td></tr>\n";
+            << Escape(r.uri);
+        if (r.span.begin.line) out << ":" << r.span.begin.line;
+        out << "</td><td class=\"wrap\">" << Escape(r.message) << "</td></tr>\n";
       }
       out << "</tbody></table>\n";
     }
@@ -717,7 +742,8 @@ class HtmlWriter : public Writer {
       out << "</p>\n";
     }
     if (s.excerpt.empty()) {
-      out << "<p class=\"muted\">The source of this object cannot be read again (the file changed or is gone).</p>\n";
+      out << "<p class=\"muted\">The source of this object cannot be shown: the file is gone or changed since it "
+             "was read.</p>\n";
     } else {
       out << "<pre class=\"excerpt\"><code>" << s.excerpt << "</code></pre>\n";
     }

@@ -198,8 +198,16 @@ std::string SecretExcerptInput(Canaries& c) {
       "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: shop}\ndata:\n"
       "  DB_PASSWORD: " + c.Add("CONFIGPASSWORD") + "\n  signing.key: |\n    -----BEGIN RSA PRIVATE KEY-----\n    " +
       c.Add("CONFIGPEM") + "\n    -----END RSA PRIVATE KEY-----\n  plain: visible-setting\n";
+  // A Secret inside another object, template parameters, a list of passwords.
+  std::string tmpl =
+      "apiVersion: template.openshift.io/v1\nkind: Template\nmetadata: {name: app, namespace: shop}\n"
+      "objects:\n- apiVersion: v1\n  kind: Secret\n  metadata: {name: inner}\n  stringData:\n    token: " +
+      c.Add("NESTEDSECRET") + "\n  data: {k: " + Base64(c.Add("NESTEDDATA")) + "}\n"
+      "parameters:\n- name: ADMIN_PASSWORD\n  value: " + c.Add("TEMPLATEPARAM") + "\n"
+      "passwords:\n- " + c.Add("LISTPASS1") + "\n- " + c.Add("LISTPASS2") + "\n";
   // Every object twice: duplicate-object puts a finding (and so an excerpt) on each.
-  return secret + "---\n" + secret + "---\n" + deployment + "---\n" + config + "---\n" + config;
+  return secret + "---\n" + secret + "---\n" + deployment + "---\n" + config + "---\n" + config + "---\n" +
+         tmpl + "---\n" + tmpl;
 }
 
 void ExpectNoCanary(const std::string& page, const Canaries& c, const std::string& what) {
@@ -217,10 +225,11 @@ void ExpectExcerptsShown(const std::string& page, const std::string& what) {
   for (const char* visible : {"kind: Secret", "name: app-secret", "password: <span class=\"redacted\">",
                               "name: DB_PASSWORD", "name: DATABASE_URL", "plain: visible-setting",
                               "image: ghcr.io/acme/web:latest", "secretKeyRef: {name: app-secret, key: password}",
-                              "DB_PASSWORD: <span class=\"redacted\">"}) {
+                              "DB_PASSWORD: <span class=\"redacted\">", "kind: Template", "name: ADMIN_PASSWORD",
+                              "passwords:"}) {
     EXPECT_NE(page.find(visible), std::string::npos) << what << ": " << visible << " not shown";
   }
-  EXPECT_GE(Count(page, "<pre class=\"excerpt\">"), 5u) << what;
+  EXPECT_GE(Count(page, "<pre class=\"excerpt\">"), 7u) << what;
   EXPECT_GE(Count(page, "&lt;redacted&gt;"), 30u) << what;
 }
 
