@@ -18,7 +18,8 @@ a{color:var(--link)}
 header.top{background:var(--panel);border-bottom:1px solid var(--line);padding:16px 24px}
 header.top h1{margin:0 0 4px;font-size:22px}
 header.top .tagline{margin:0 0 12px;color:var(--muted)}
-.facts{display:grid;grid-template-columns:repeat(auto-fit,minmax(260px,1fr));gap:12px 24px}
+.facts{display:grid;grid-template-columns:1fr;gap:12px 28px}
+@media (min-width:900px){.facts{grid-template-columns:minmax(250px,0.9fr) 2.2fr 1fr 1.4fr}}
 .facts section{min-width:0}
 .facts h2{font-size:13px;text-transform:uppercase;letter-spacing:.04em;color:var(--muted);margin:0 0 4px;border:0;
 padding:0}

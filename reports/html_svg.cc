@@ -32,7 +32,9 @@ std::string Text(int x, int y, std::string_view text, std::string_view cls = "",
   if (!cls.empty()) out += fmt::format(" class=\"{}\"", cls);
   out += kFont;
   out += extra;
-  out += ">" + Escape(text) + "</text>";
+  out += '>';
+  out += Escape(text);
+  out += "</text>";
   return out;
 }
 
@@ -51,7 +53,7 @@ std::string ShortTime(Timestamp t) {
 }  // namespace
 
 std::string ChainSvg(std::string_view symptom, const std::vector<ChainNode>& steps, std::string_view id_prefix) {
-  constexpr int kWidth = 760, kBoxX = 10, kBoxWidth = 740, kGap = 28, kLine = 16, kWrap = 104;
+  constexpr int kWidth = 900, kBoxX = 10, kBoxWidth = 880, kGap = 28, kLine = 16, kWrap = 124;
   struct Box {
     std::string title;
     std::vector<std::string> lines;
@@ -177,7 +179,7 @@ std::string NeighbourhoodSvg(const NeighbourBox& center, const std::vector<Neigh
     if (side.size() > max_per_side) {
       NeighbourBox more;
       more.kind = "";
-      more.name = "+" + std::to_string(side.size() - max_per_side) + " more";
+      more.name = fmt::format("+{} more", side.size() - max_per_side);
       more.via = "listed in the table below";
       v.push_back(std::move(more));
     }

@@ -415,7 +415,14 @@ TEST(BrowserTest, ReportRendersInHeadlessChromium) {
                          ", \"objects\": " + std::to_string(objects.size()) + ", \"events\": " +
                          std::to_string(ctx.evidence().events().size()) + ", \"findings_with_lines\": " +
                          std::to_string(HighlightedLines(a.findings).size()) + ", \"broken_min\": 1}");
-  std::string report = dir.Write("report.html", Html({"--profile", "all", Scenario()}));
+  // Run from the source directory, so the page names files as a user would.
+  std::string report = dir.Path("report.html");
+  ASSERT_EQ(RunShell("cd " + ShellQuote(SourceDir()) + " && " + ShellQuote(KORA_BINARY) +
+                         " analyze --profile all --fail-on never -f html -o " + ShellQuote(report) +
+                         " fixtures/scenarios/argocd-degraded-image-pull",
+                     dir, output),
+            0)
+      << output;
   std::string hostile = dir.Write("hostile.html", Html({"--profile", "all", dir.Write("evil.yaml", HostileInput())}));
   std::string screenshot = dir.Path("html-report.png");
   std::string cmd = "python3 " + ShellQuote(SourceDir() + "/tests/browser_test.py") + " --chromium " +
