@@ -123,6 +123,7 @@ class HtmlWriter : public Writer {
     in_ = &in;
     shown_.clear();
     diagnoses_.clear();
+    diagnosis_number_.clear();
     events_by_ref_.clear();
     summaries_.clear();
     events_by_object_.clear();
@@ -188,7 +189,10 @@ class HtmlWriter : public Writer {
         Shown* s = touch(step.loc);
         if (s && (s->diagnoses.empty() || s->diagnoses.back() != i)) s->diagnoses.push_back(i);
       }
-      if (f.IsDiagnosis()) diagnoses_.push_back(i);
+      if (f.IsDiagnosis()) {
+        diagnoses_.push_back(i);
+        diagnosis_number_[i] = diagnoses_.size();
+      }
     }
     std::map<FileId, bool> unchanged;
     for (auto& [id, s] : shown_) {
@@ -636,8 +640,6 @@ class HtmlWriter : public Writer {
            "<th>Message and fix</th>";
     if (in_->baseline) out << "<th>Baseline</th>";
     out << "</tr></thead>\n<tbody>\n";
-    std::map<size_t, size_t> diagnosis_number;
-    for (size_t n = 0; n < diagnoses_.size(); ++n) diagnosis_number[diagnoses_[n]] = n + 1;
     for (size_t i = 0; i < in_->findings.size(); ++i) {
       const Finding& f = in_->findings[i];
       Row r = RowOf(i);
@@ -656,8 +658,8 @@ class HtmlWriter : public Writer {
       out << "</td><td class=\"where wrap\">" << LocationLink(f.loc);
       if (!f.loc.path.empty()) out << "<br><span class=\"muted\">" << Escape(f.loc.path) << "</span>";
       out << "</td><td class=\"wrap\"><p>" << Escape(f.message) << "</p>";
-      auto d = diagnosis_number.find(i);
-      if (d != diagnosis_number.end()) {
+      auto d = diagnosis_number_.find(i);
+      if (d != diagnosis_number_.end()) {
         out << "<p><a href=\"#d" << d->second << "\">Root cause " << d->second << ": chain and evidence</a></p>";
       }
       if (!f.excerpt.empty()) {
@@ -733,8 +735,7 @@ class HtmlWriter : public Writer {
       if (!s.diagnoses.empty()) {
         out << "In the chain of: ";
         for (size_t k = 0; k < s.diagnoses.size(); ++k) {
-          size_t n = static_cast<size_t>(std::find(diagnoses_.begin(), diagnoses_.end(), s.diagnoses[k]) -
-                                         diagnoses_.begin()) + 1;
+          size_t n = diagnosis_number_.at(s.diagnoses[k]);
           out << (k ? ", " : "") << "<a href=\"#d" << n << "\">root cause " << n << "</a>";
         }
         out << ".";
@@ -867,7 +868,8 @@ class HtmlWriter : public Writer {
   const Context* ctx_ = nullptr;
   const Evidence* evidence_ = nullptr;
   std::map<ObjectId, Shown> shown_;
-  std::vector<size_t> diagnoses_;
+  std::vector<size_t> diagnoses_;                          // indexes of findings
+  std::unordered_map<size_t, size_t> diagnosis_number_;    // finding index -> 1-based number
   std::unordered_map<std::string, std::vector<size_t>> events_by_ref_;
   std::unordered_map<std::string, const EventRecord*> summaries_;
   std::unordered_map<ObjectId, const EventRecord*> events_by_object_;

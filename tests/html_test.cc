@@ -134,6 +134,20 @@ TEST(HtmlReport, SameInputGivesTheSameBytes) {
   EXPECT_EQ(first.find(std::to_string(::getpid())), std::string::npos);
 }
 
+TEST(HtmlReport, BaselineStatesAreShownAndFilterable) {
+  TempDir dir("baseline");
+  // A baseline from the scenario without one of its findings: that one is new.
+  std::string sarif = RunKora({"analyze", "--fail-on", "never", "-f", "sarif", "--disable", "container-resources-missing",
+                               Scenario()})
+                          .out;
+  std::string baseline = dir.Write("baseline.sarif", sarif);
+  std::string page = Html({"--baseline", baseline, Scenario()});
+  EXPECT_NE(page.find("<section id=\"baseline\">"), std::string::npos);
+  EXPECT_EQ(Count(page, "data-baseline=\"new\""), 1u);
+  EXPECT_GE(Count(page, "data-baseline=\"unchanged\""), 3u);
+  EXPECT_NE(page.find("{\"attribute\":\"data-baseline\",\"label\":\"Baseline\""), std::string::npos);
+}
+
 // --- Secrets in excerpts -------------------------------------------------------
 
 struct Canaries {
