@@ -8,6 +8,7 @@
 #include <fstream>
 #include <regex>
 #include <set>
+#include <sstream>
 
 #include "reports/html.h"
 #include "reports/writer.h"
@@ -132,6 +133,22 @@ TEST(HtmlReport, SameInputGivesTheSameBytes) {
   EXPECT_EQ(first, second);
   // Nothing from the run itself (time, pid, temp paths) leaks into the page.
   EXPECT_EQ(first.find(std::to_string(::getpid())), std::string::npos);
+}
+
+// A writer used without the graph and evidence (a library caller) still
+// writes the findings and excerpts.
+TEST(HtmlReport, WritesWithoutGraphOrEvidence) {
+  Analysis a = AnalyzeText("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n"
+                           "  - {name: c, image: \"nginx:latest\"}\n");
+  ASSERT_FALSE(a.findings.empty());
+  std::ostringstream out;
+  ReportInput in{a.load, a.findings, a.options};
+  MakeWriter("html", {})->Write(in, out);
+  std::string page = out.str();
+  EXPECT_NE(page.find("image-latest-tag"), std::string::npos);
+  EXPECT_NE(page.find("<pre class=\"excerpt\">"), std::string::npos);  // the in-memory buffer is kept
+  EXPECT_NE(page.find("No events in the input."), std::string::npos);
+  EXPECT_EQ(Count(page, "<tr id=\"f"), a.findings.size());
 }
 
 TEST(HtmlReport, BaselineStatesAreShownAndFilterable) {
