@@ -529,7 +529,8 @@ LoadResult Loader::Finish() {
     o.read = true;
     o.bytes = text.size();
     o.parsed = ParseBuffer(text, id, p.path, options_);
-    if (p.is_stdin) sources.KeepContent(id, std::move(text));
+    // Neither stdin nor an in-memory buffer can be read again for excerpts.
+    if (p.is_stdin || p.has_content) sources.KeepContent(id, std::move(text));
   };
 
   // Files are independent: parse them on several threads, merge in order.

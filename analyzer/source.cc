@@ -95,12 +95,16 @@ std::string SourceManager::LineText(FileId id, uint32_t line) const {
 }
 
 std::vector<std::string> SourceManager::Lines(FileId id, uint32_t first, uint32_t last) const {
+  return Lines(id, first, last, std::string::npos);
+}
+
+std::vector<std::string> SourceManager::Lines(FileId id, uint32_t first, uint32_t last, size_t max_bytes) const {
   std::lock_guard<std::mutex> lock(mu_);
   std::vector<std::string> out;
   const Cached* c = Load(id);
   if (!c) return out;
   for (uint32_t l = std::max<uint32_t>(first, 1); l <= last && l <= c->lines.LineCount(); ++l) {
-    out.emplace_back(c->lines.Line(l));
+    out.emplace_back(c->lines.Line(l).substr(0, max_bytes));
   }
   return out;
 }

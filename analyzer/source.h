@@ -77,6 +77,9 @@ class SourceManager {
   std::string LineText(FileId id, uint32_t line) const;
   // Lines [first, last] of a file; empty if the file can't be read again.
   std::vector<std::string> Lines(FileId id, uint32_t first, uint32_t last) const;
+  // The same with each line cut to at most max_bytes, so that an excerpt of
+  // a minified file costs what it shows, not the whole line.
+  std::vector<std::string> Lines(FileId id, uint32_t first, uint32_t last, size_t max_bytes) const;
 
  private:
   struct Cached {

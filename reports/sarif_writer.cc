@@ -12,9 +12,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Where rule pages live: helpUri is kDocsBase + "rules/<id>.md". A build-time
-// constant so reports do not depend on where kora runs (docs/sarif.md).
-constexpr std::string_view kDocsBase = "https://github.com/kora-dev/kora/blob/main/docs/";
 constexpr std::string_view kInformationUri = "https://github.com/kora-dev/kora";
 constexpr std::string_view kSchemaUri =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";

@@ -5,9 +5,10 @@ namespace kora {
 std::unique_ptr<Writer> MakeTextWriter(const WriterOptions& options);
 std::unique_ptr<Writer> MakeJsonWriter(const WriterOptions& options);
 std::unique_ptr<Writer> MakeSarifWriter(const WriterOptions& options);
+std::unique_ptr<Writer> MakeHtmlWriter(const WriterOptions& options);
 
 const std::vector<std::string>& WriterFormats() {
-  static const std::vector<std::string> formats = {"text", "json", "sarif"};
+  static const std::vector<std::string> formats = {"text", "json", "sarif", "html"};
   return formats;
 }
 
@@ -15,6 +16,7 @@ std::unique_ptr<Writer> MakeWriter(std::string_view format, const WriterOptions&
   if (format == "text") return MakeTextWriter(options);
   if (format == "json") return MakeJsonWriter(options);
   if (format == "sarif") return MakeSarifWriter(options);
+  if (format == "html") return MakeHtmlWriter(options);
   return nullptr;
 }
 

@@ -1,4 +1,4 @@
-// Report writers: text, JSON, SARIF (and later HTML) behind one interface.
+// Report writers: text, JSON, SARIF and HTML behind one interface.
 #pragma once
 
 #include <memory>
@@ -22,6 +22,10 @@ struct ReportInput {
   const BaselineComparison* baseline = nullptr;
   const Context* context = nullptr;  // graph and evidence, when the report shows them
 };
+
+// Where rule pages live: a rule's documentation is kDocsBase + "rules/<id>.md".
+// A build-time constant so reports do not depend on where kora runs.
+inline constexpr std::string_view kDocsBase = "https://github.com/kora-dev/kora/blob/main/docs/";
 
 struct WriterOptions {
   bool color = false;

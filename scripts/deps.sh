@@ -5,10 +5,12 @@
 set -euo pipefail
 what=${1:-build}
 packages=(g++ cmake make pkg-config ccache
-  libyaml-cpp-dev libsimdjson-dev libre2-dev libcli11-dev libfmt-dev libboost-graph-dev
+  libyaml-cpp-dev libsimdjson-dev libre2-dev libcli11-dev libfmt-dev libboost-graph-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev)
 if [ "$what" = test ]; then
-  packages+=(python3 python3-jsonschema)
+  # chromium renders the HTML report in tests/browser_test.py (headless);
+  # fonts-dejavu-core gives it the same fonts on every machine.
+  packages+=(python3 python3-jsonschema chromium fonts-dejavu-core)
   command -v npm >/dev/null || packages+=(npm)
 fi
 missing=()

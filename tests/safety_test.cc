@@ -121,6 +121,7 @@ TEST(Safety, NoSecretReachesAnyOutput) {
       {"analyze", "--profile", "all", "-f", "text", "--color", "always", dir.path()},
       {"analyze", "--profile", "all", "-f", "json", dir.path()},
       {"analyze", "--profile", "all", "-f", "sarif", dir.path()},
+      {"analyze", "--profile", "all", "-f", "html", dir.path()},
       {"graph", "-f", "dot", dir.path()},
       {"graph", "-f", "json", dir.path()},
   };
