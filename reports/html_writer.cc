@@ -15,6 +15,7 @@
 #include <unordered_map>
 
 #include "analyzer/diagnosis.h"
+#include "reports/excerpt.h"
 #include "reports/html.h"
 #include "reports/json_out.h"
 #include "reports/writer.h"
@@ -663,8 +664,11 @@ class HtmlWriter : public Writer {
         out << "<p><a href=\"#d" << d->second << "\">Root cause " << d->second << ": chain and evidence</a></p>";
       }
       if (!f.excerpt.empty()) {
-        // Load errors carry their (already redacted) line.
-        out << "<pre><code>" << Escape(f.excerpt) << "</code></pre>";
+        // Load errors carry their (already redacted) line; a long one is
+        // shown around the column only.
+        ExcerptWindow w = WindowAround(f.excerpt, f.loc.span.begin.col);
+        out << "<pre><code>" << (w.cut_before ? "..." : "") << Escape(w.text) << (w.cut_after ? "..." : "")
+            << "</code></pre>";
       }
       for (const RelatedLocation& rel : f.related) {
         out << "<p class=\"muted\">see " << LocationLink(rel.loc) << " " << Escape(rel.message) << "</p>";

@@ -2,6 +2,7 @@
 // versioned by "schemaVersion"; fields are only ever added.
 #include <map>
 
+#include "reports/excerpt.h"
 #include "reports/json_out.h"
 #include "reports/writer.h"
 
@@ -142,7 +143,12 @@ class JsonWriter : public Writer {
     j.Key("location");
     WriteLocation(j, f.loc, objects, sources);
     if (!f.container.empty()) j.Field("container", f.container);
-    if (!f.excerpt.empty()) j.Field("excerpt", f.excerpt);
+    if (!f.excerpt.empty()) {
+      // A long line is shown around the column only.
+      ExcerptWindow w = WindowAround(f.excerpt, f.loc.span.begin.col);
+      j.Field("excerpt", w.text);
+      if (w.cut_before || w.cut_after) j.FieldInt("excerptFirstColumn", w.first_col);
+    }
     j.Field("fingerprint", Fingerprint(f, objects, sources));
     if (state) j.Field("baselineState", BaselineStateName(*state));
     j.Key("related").BeginArray();

@@ -14,7 +14,19 @@ namespace {
 
 enum class PullError { kNeverPull, kInvalidName, kRateLimit, kPlatform, kTls, kDns, kTimeout, kAuth, kNotFound, kUnknown };
 
-bool Has(std::string_view s, std::string_view needle) { return s.find(needle) != std::string_view::npos; }
+bool Has(std::string_view s, std::string_view needle) {
+  // Status codes count only as whole numbers: "429" inside a sha256 digest
+  // is not a rate limit.
+  bool number = !needle.empty() && std::all_of(needle.begin(), needle.end(), [](char c) { return c >= '0' && c <= '9'; });
+  for (size_t at = s.find(needle); at != std::string_view::npos; at = s.find(needle, at + 1)) {
+    if (!number) return true;
+    bool left = at == 0 || !std::isalnum(static_cast<unsigned char>(s[at - 1]));
+    size_t end = at + needle.size();
+    bool right = end >= s.size() || !std::isalnum(static_cast<unsigned char>(s[end]));
+    if (left && right) return true;
+  }
+  return false;
+}
 
 PullError Classify(std::string_view reason, std::string_view m) {
   if (reason == "ErrImageNeverPull" || Has(m, "with pull policy of Never")) return PullError::kNeverPull;
@@ -283,9 +295,14 @@ class ImagePullFailure : public Rule {
       const Reference* r = s.missing.front();
       const Object& holder = ctx.objects()[r->from];
       at_obj = &holder;
-      message = fmt::format("{}: {} cannot pull {}: {} names pull secret {}, which does not exist in namespace {}, so "
-                            "the pull from {} has no credentials",
-                            workload.Ref(), who, image, holder.Ref(), Quote(detail), Quote(ns), registry);
+      message = r->resolution == Resolution::kMissing
+                    ? fmt::format("{}: {} cannot pull {}: {} names pull secret {}, which does not exist in namespace "
+                                  "{}, so the pull from {} has no credentials",
+                                  workload.Ref(), who, image, holder.Ref(), Quote(detail), Quote(ns), registry)
+                    : fmt::format("{}: {} cannot pull {}: {} names pull secret {}, which is not in the input, and {} "
+                                  "refused the pull for want of credentials: the secret is most likely absent from "
+                                  "namespace {}",
+                                  workload.Ref(), who, image, holder.Ref(), Quote(detail), registry, Quote(ns));
       fix = fmt::format("kubectl create secret docker-registry {} --docker-server={} --docker-username=<user> "
                         "--docker-password=<password> -n {}",
                         detail, registry, ns);
@@ -300,10 +317,17 @@ class ImagePullFailure : public Rule {
       fix = fmt::format("kubectl create secret docker-registry {}-pull --docker-server={} --docker-username=<user> "
                         "--docker-password=<password> -n {}",
                         ref.repository.substr(0, ref.repository.find('/')), registry, ns);
-      if (s.account) {
+      std::string secret = ref.repository.substr(0, ref.repository.find('/')) + "-pull";
+      // A pod's own imagePullSecrets replace its ServiceAccount's: add the
+      // secret where the pod takes them from.
+      bool own = spec.owner && !ctx.graph().References(spec.owner->id, EdgeKind::kPullSecret).empty();
+      if (own && spec.tmpl) {
+        fix += fmt::format("\nthen add it to {}: {}.imagePullSecrets: [..., {{name: {}}}]", spec.owner->Ref(),
+                           spec.tmpl->path, secret);
+      } else if (s.account) {
         fix += fmt::format("\nkubectl patch serviceaccount {} -n {} --type=json -p '[{{\"op\":\"add\",\"path\":"
-                           "\"/imagePullSecrets/-\",\"value\":{{\"name\":\"{}-pull\"}}}}]'",
-                           s.account->name, ns, ref.repository.substr(0, ref.repository.find('/')));
+                           "\"/imagePullSecrets/-\",\"value\":{{\"name\":\"{}\"}}}}]'",
+                           s.account->name, ns, secret);
       }
     } else if (cause == "no-pull-secret") {
       message = fmt::format("{}: {} cannot pull {}: the registry {} requires credentials and neither the pod nor its "
@@ -362,11 +386,16 @@ class ImagePullFailure : public Rule {
               " (the Failed event's message says what the registry answered).";
       }
     }
-    verify = workload.kind == "Rollout"
-                 ? fmt::format("kubectl argo rollouts restart {} -n {} && kubectl get pods -n {} -w", workload.name, ns, ns)
-                 : fmt::format("kubectl rollout restart {}/{} -n {} && kubectl get pods -n {} -w", LowerKind(workload.kind),
-                               workload.name, ns, ns);
-    if (workload.kind == "Pod") verify = fmt::format("kubectl delete pod {} -n {} (if managed) and kubectl get pods -n {} -w", workload.name, ns, ns);
+    // The kubelet retries the pull on its own; a restart only skips the back-off.
+    if (workload.kind == "Rollout") {
+      verify = fmt::format("kubectl argo rollouts restart {} -n {} && kubectl get pods -n {} -w", workload.name, ns, ns);
+    } else if (workload.kind == "Deployment" || workload.kind == "StatefulSet" || workload.kind == "DaemonSet") {
+      verify = fmt::format("kubectl rollout restart {}/{} -n {} && kubectl get pods -n {} -w", LowerKind(workload.kind),
+                           workload.name, ns, ns);
+    } else {
+      verify = fmt::format("kubectl get pods -n {} -w (the kubelet retries the pull; deleting pod {} skips its back-off)",
+                           ns, p.pod->name);
+    }
 
     Finding* fp = nullptr;
     if (cause == "pull-secret-missing") {
@@ -416,8 +445,11 @@ class ImagePullFailure : public Rule {
         step.loc = r->at;
         const Object* secret = ctx.graph().Target(*r);
         if (!secret) {
-          step.message = fmt::format("{} names pull secret {}: it does not exist in namespace {}", holder.Ref(),
-                                     Quote(v.name), Quote(v.ns));
+          step.message = r->resolution == Resolution::kMissing
+                             ? fmt::format("{} names pull secret {}: it does not exist in namespace {}", holder.Ref(),
+                                           Quote(v.name), Quote(v.ns))
+                             : fmt::format("{} names pull secret {}: it is not in the input ({})", holder.Ref(),
+                                           Quote(v.name), ResolutionName(r->resolution));
         } else {
           const auto* hosts = ctx.graph().RegistryHosts(secret->id);
           std::string list;
@@ -467,7 +499,10 @@ class ImagePullFailure : public Rule {
     bool creds_known = known || !s.refs.empty() || spec.ref;
     decide("pull credentials are missing", creds_known && (known || cause == "pull-secret-missing"),
            cause == "pull-secret-missing" || cause == "no-pull-secret",
-           cause == "pull-secret-missing" ? "the pull secret " + detail + " is not in namespace " + ns
+           cause == "pull-secret-missing"
+               ? (s.missing.front()->resolution == Resolution::kMissing
+                      ? "the pull secret " + detail + " is not in namespace " + ns
+                      : "the pull secret " + detail + " is not in the input and the registry asked for credentials")
            : s.refs.empty() ? "no imagePullSecrets on the pod or its ServiceAccount"
                             : std::to_string(s.present.size()) + " pull secret(s) exist");
     if (s.present.empty() && cause != "pull-secret-registry-mismatch") {
