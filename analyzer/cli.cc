@@ -35,6 +35,8 @@ struct AnalyzeArgs {
   uint64_t max_file_size = 256ull << 20;
   uint64_t max_alias_nodes = 1'000'000;
   uint32_t max_depth = 512;
+  uint64_t max_files = 1'000'000;
+  uint32_t max_walk_depth = 256;
   unsigned jobs = 0;
   bool complete = false;
   std::vector<std::string> assume;
@@ -170,6 +172,8 @@ int RunAnalyze(const CLI::App& cmd, AnalyzeArgs a) {
   lo.max_file_size = a.max_file_size;
   lo.max_alias_nodes = a.max_alias_nodes;
   lo.max_depth = a.max_depth;
+  lo.max_files = a.max_files;
+  lo.max_walk_depth = a.max_walk_depth;
   lo.jobs = a.jobs ? a.jobs : std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
   if (!config.ignore.empty()) {
     lo.ignore = [globs = config.ignore](const std::string& path) { return PathIgnored(path, globs); };
@@ -344,6 +348,8 @@ int RunCli(int argc, char** argv) {
   analyze->add_option("--max-file-size", a.max_file_size, "Largest input file in bytes (larger ones are a finding)");
   analyze->add_option("--max-alias-nodes", a.max_alias_nodes, "Most nodes YAML aliases may add to one document");
   analyze->add_option("--max-depth", a.max_depth, "Deepest YAML/JSON nesting accepted");
+  analyze->add_option("--max-files", a.max_files, "Most files taken from directory walks");
+  analyze->add_option("--max-walk-depth", a.max_walk_depth, "Deepest directory level a walk enters");
   analyze->add_option("-j,--jobs", a.jobs, "Files parsed in parallel (0: automatic)");
   analyze->add_option("--now", a.now,
                       "The time durations are measured from (RFC 3339); default: the newest timestamp in the evidence");

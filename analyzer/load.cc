@@ -360,8 +360,10 @@ void Loader::Walk(const std::string& dir, int depth) {
         result_.stats.skipped["symlink-loop"]++;
         continue;
       }
-      if (depth > 256) {
+      if (depth >= static_cast<int>(options_.max_walk_depth)) {
         result_.stats.skipped["too-deep"]++;
+        walk_limits_.emplace_back(entry, "directory nested more than " + std::to_string(options_.max_walk_depth) +
+                                             " levels below the path named; not read (limit: --max-walk-depth)");
         continue;
       }
       Walk(entry, depth + 1);
@@ -380,6 +382,7 @@ void Loader::Walk(const std::string& dir, int depth) {
     std::pair<uint64_t, uint64_t> id{st.st_dev, st.st_ino};
     if (!seen_files_.insert(id).second) continue;
     if (pending_.size() >= options_.max_files) {
+      if (first_over_max_files_.empty()) first_over_max_files_ = entry;
       result_.stats.skipped["max-files"]++;
       continue;
     }
@@ -685,6 +688,15 @@ LoadResult Loader::Finish() {
     std::string path = bad.substr(0, bad.rfind(": "));
     FileId id = sources.Add(path, false);
     AddProblem(result_.problems, ProblemKind::kUnreadable, id, Mark{}, "cannot read: " + bad.substr(path.size() + 2));
+  }
+  for (const auto& [path, message] : walk_limits_) {
+    AddProblem(result_.problems, ProblemKind::kLimit, sources.Add(path, false), Mark{}, message);
+  }
+  if (!first_over_max_files_.empty()) {
+    AddProblem(result_.problems, ProblemKind::kLimit, sources.Add(first_over_max_files_, false), Mark{},
+               "directory walks found more than " + std::to_string(options_.max_files) + " files; this one and " +
+                   std::to_string(result_.stats.skipped["max-files"] - 1) +
+                   " more were not read (limit: --max-files)");
   }
   objects.Finish();
   return std::move(result_);

@@ -47,6 +47,7 @@ struct LoadOptions {
   uint64_t max_alias_nodes = 1'000'000;      // nodes added by alias expansion, per document
   uint32_t max_depth = 512;                  // nesting depth of YAML/JSON
   uint64_t max_files = 1'000'000;            // files taken from directory walks
+  uint32_t max_walk_depth = 256;             // directory levels below a directory named as a path
   unsigned jobs = 1;                         // files parsed in parallel
   // Paths to leave out (.kora.yaml `ignore`), asked of explicit paths and of
   // every file and directory a walk finds; counted as skipped "ignored".
@@ -93,6 +94,10 @@ class Loader {
   // linear search made a 100,000-file walk quadratic.
   std::set<std::pair<uint64_t, uint64_t>> seen_dirs_;
   std::set<std::pair<uint64_t, uint64_t>> seen_files_;
+  // Where a walk limit left files unread: (path, message); findings, so
+  // nothing is dropped without a trace.
+  std::vector<std::pair<std::string, std::string>> walk_limits_;
+  std::string first_over_max_files_;
 };
 
 // Lower-level entry points, used by the loader, tests and fuzzers.

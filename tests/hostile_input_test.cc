@@ -850,6 +850,25 @@ TEST(Hostile, ManySmallFiles) {
   Analysis capped = Analyze({dir.str()}, AllRulesOptions(), lo);
   EXPECT_EQ(capped.load.stats.files_read, 100u);
   EXPECT_EQ(capped.load.stats.skipped["max-files"], static_cast<uint64_t>(files - 100));
+  // ... and a finding on the first file left out that counts the rest.
+  ASSERT_EQ(capped.load.problems.size(), 1u);
+  EXPECT_EQ(capped.load.problems[0].kind, ProblemKind::kLimit);
+  EXPECT_NE(capped.load.problems[0].message.find("this one and 899 more were not read (limit: --max-files)"),
+            std::string::npos)
+      << capped.load.problems[0].message;
+}
+
+TEST(Hostile, DirectoryWalkDepthLimitIsAFinding) {
+  TempDir dir("deepdirs");
+  dir.Write("a/b/c/d/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: deep}\n");
+  dir.Write("a/top.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: top}\n");
+  CommandResult r = RunKora({"analyze", "--format", "json", "--max-walk-depth", "2", "--fail-on", "never", dir.str()});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("directory nested more than 2 levels below the path named; not read"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("\"too-deep\": 1"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"objects\": 1,"), std::string::npos) << "top.yaml is read, d/cm.yaml is not";
+  EXPECT_NE(r.out.find("\"path\": \"" + dir.str() + "/a/b/c\""), std::string::npos) << r.out;
 }
 
 // --- Output safety ------------------------------------------------------------------
