@@ -16,6 +16,29 @@ std::string Quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
 std::string Describe(const ContainerRef& c) { return std::string(c.KindName()) + " " + Quoted(c.name); }
 
+// An entry of a list whose key field repeats an earlier entry's.
+struct Repeat {
+  Node entry, key;
+  size_t index;
+  Node first;
+  size_t first_index;
+};
+
+// Calls `on` for every entry of `list` whose scalar `field` an earlier entry
+// already has (entries without the field are not compared).
+template <typename F>
+void ForEachRepeat(Node list, std::string_view field, F&& on) {
+  std::unordered_map<std::string_view, std::pair<Node, size_t>> seen;
+  size_t index = 0;
+  for (Node entry : list.Items()) {
+    size_t at = index++;
+    Node key = entry[field];
+    if (!key.IsScalar() || key.Str().empty()) continue;
+    auto [it, inserted] = seen.emplace(key.Str(), std::make_pair(entry, at));
+    if (!inserted) on(Repeat{entry, key, at, it->second.first, it->second.second});
+  }
+}
+
 // A restartable init container (a sidecar) runs beside the main containers.
 bool RunsWithMainContainers(const ContainerRef& c) {
   return c.kind == ContainerKind::kMain ||
@@ -162,21 +185,13 @@ class DuplicateEnvName : public Rule {
     for (const PodTemplate* t : ctx.authored_templates()) {
       const Object& o = ctx.objects()[t->object];
       for (const ContainerRef& c : t->containers) {
-        std::unordered_map<std::string_view, std::pair<Node, size_t>> seen;
-        size_t i = 0;
-        for (Node e : c.node["env"].Items()) {
-          size_t index = i++;
-          Node name = e["name"];
-          if (!name.IsScalar() || name.Str().empty()) continue;
-          auto [it, inserted] = seen.emplace(name.Str(), std::make_pair(e, index));
-          if (inserted) continue;
-          Finding& f = out.Report(*t, c, name, "env[" + std::to_string(index) + "]",
-                                  Describe(c) + " defines env " + Quoted(name.Str()) + " again (first at env[" +
-                                      std::to_string(it->second.second) + "]): the last definition wins");
-          Reporter::Relate(f, o, it->second.first, c.path + ".env[" + std::to_string(it->second.second) + "]",
-                           "first definition");
-          f.fix = "Remove one of the two definitions of " + std::string(name.Str()) + " in " + Describe(c) + ".";
-        }
+        ForEachRepeat(c.node["env"], "name", [&](const Repeat& r) {
+          Finding& f = out.Report(*t, c, r.key, "env[" + std::to_string(r.index) + "]",
+                                  Describe(c) + " defines env " + Quoted(r.key.Str()) + " again (first at env[" +
+                                      std::to_string(r.first_index) + "]): the last definition wins");
+          Reporter::Relate(f, o, r.first, c.path + ".env[" + std::to_string(r.first_index) + "]", "first definition");
+          f.fix = "Remove one of the two definitions of " + std::string(r.key.Str()) + " in " + Describe(c) + ".";
+        });
       }
     }
   }
@@ -202,21 +217,14 @@ class DuplicateMountPath : public Rule {
     for (const PodTemplate* t : ctx.authored_templates()) {
       const Object& o = ctx.objects()[t->object];
       for (const ContainerRef& c : t->containers) {
-        std::unordered_map<std::string_view, std::pair<Node, size_t>> seen;
-        size_t i = 0;
-        for (Node m : c.node["volumeMounts"].Items()) {
-          size_t index = i++;
-          Node path = m["mountPath"];
-          if (!path.IsScalar() || path.Str().empty()) continue;
-          auto [it, inserted] = seen.emplace(path.Str(), std::make_pair(m, index));
-          if (inserted) continue;
-          Finding& f = out.Report(*t, c, path, "volumeMounts[" + std::to_string(index) + "].mountPath",
-                                  Describe(c) + " mounts " + Quoted(m["name"].Str()) + " at " + Quoted(path.Str()) +
-                                      ", where volumeMounts[" + std::to_string(it->second.second) + "] (" +
-                                      Quoted(it->second.first["name"].Str()) + ") is already mounted");
-          Reporter::Relate(f, o, it->second.first, c.path + ".volumeMounts[" + std::to_string(it->second.second) + "]",
+        ForEachRepeat(c.node["volumeMounts"], "mountPath", [&](const Repeat& r) {
+          Finding& f = out.Report(*t, c, r.key, "volumeMounts[" + std::to_string(r.index) + "].mountPath",
+                                  Describe(c) + " mounts " + Quoted(r.entry["name"].Str()) + " at " +
+                                      Quoted(r.key.Str()) + ", where volumeMounts[" + std::to_string(r.first_index) +
+                                      "] (" + Quoted(r.first["name"].Str()) + ") is already mounted");
+          Reporter::Relate(f, o, r.first, c.path + ".volumeMounts[" + std::to_string(r.first_index) + "]",
                            "first mount at that path");
-        }
+        });
       }
     }
   }
