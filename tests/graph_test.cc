@@ -288,6 +288,60 @@ spec:
   EXPECT_TRUE(Has("Pod/p -configmap-> ConfigMap/cm (missing)")) << All();
 }
 
+// A started pod proves its Secrets, ConfigMaps and claims existed when it
+// started: "does not exist" would contradict the evidence.
+TEST(References, StartedPodsTurnMissingIntoDeletedOrLeftOut) {
+  const char* text = R"(
+apiVersion: v1
+kind: Secret
+metadata: {name: present, namespace: a}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: running, namespace: a}
+spec:
+  containers: [{name: c, image: x:1, envFrom: [{secretRef: {name: gone}}]}]
+status:
+  phase: Running
+  containerStatuses: [{name: c, ready: true, restartCount: 0, image: x:1, imageID: "", state: {running: {startedAt: "2026-01-01T00:00:00Z"}}}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: waiting, namespace: a}
+spec:
+  containers: [{name: c, image: x:1, envFrom: [{secretRef: {name: gone}}]}]
+status:
+  phase: Pending
+  containerStatuses: [{name: c, ready: false, restartCount: 0, image: x:1, imageID: "", state: {waiting: {reason: CreateContainerConfigError}}}]
+---
+apiVersion: apps/v1
+kind: ReplicaSet
+metadata: {name: old-spec, namespace: a, generation: 2}
+spec:
+  selector: {matchLabels: {app: w}}
+  template:
+    metadata: {labels: {app: w}}
+    spec: {containers: [{name: c, image: x:1, envFrom: [{secretRef: {name: gone}}]}]}
+status: {replicas: 1, readyReplicas: 1, observedGeneration: 1}
+)";
+  Analysis a = AnalyzeText(text);
+  std::vector<const Finding*> found = Of(a, "secret-missing");
+  ASSERT_EQ(found.size(), 3u);
+  // In document order: the running pod, the waiting pod, the ReplicaSet.
+  EXPECT_EQ(found[0]->severity, Severity::kWarning);
+  EXPECT_NE(found[0]->message.find("which is not in the input in namespace \"a\"; Pod/a/running has started "
+                                   "(container \"c\" ran), so it existed when they started: it was deleted since, "
+                                   "or the dump left it out"),
+            std::string::npos)
+      << found[0]->message;
+  // No evidence of a start: the spec still says the pod cannot start.
+  EXPECT_EQ(found[1]->severity, Severity::kError);
+  EXPECT_NE(found[1]->message.find("which does not exist in namespace"), std::string::npos) << found[1]->message;
+  // Ready pods of an older spec prove nothing about this one.
+  EXPECT_EQ(found[2]->severity, Severity::kError);
+  EXPECT_NE(found[2]->message.find("which does not exist in namespace"), std::string::npos) << found[2]->message;
+}
+
 TEST_F(GraphTest, SecretsAWorkloadMayCreateAtRunTime) {
   Load(R"(
 apiVersion: v1
