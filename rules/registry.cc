@@ -14,6 +14,7 @@ const std::vector<std::unique_ptr<Rule>>& AllRules() {
     r.push_back(MakeApiVersionDeprecated());
     r.push_back(MakeApiVersionRemoved());
     r.push_back(MakeApplicationDegraded());
+    r.push_back(MakeApplicationOutOfSync());
     r.push_back(MakeApplicationResourceError());
     r.push_back(MakeConfigKeyMissing());
     r.push_back(MakeConfigMapMissing());

@@ -11,6 +11,7 @@ std::unique_ptr<Rule> MakeAnalysisRunFailed();
 std::unique_ptr<Rule> MakeApiVersionDeprecated();
 std::unique_ptr<Rule> MakeApiVersionRemoved();
 std::unique_ptr<Rule> MakeApplicationDegraded();
+std::unique_ptr<Rule> MakeApplicationOutOfSync();
 std::unique_ptr<Rule> MakeApplicationResourceError();
 std::unique_ptr<Rule> MakeConfigKeyMissing();
 std::unique_ptr<Rule> MakeConfigMapMissing();

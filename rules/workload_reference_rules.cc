@@ -86,8 +86,14 @@ class HpaTargetSetsReplicas : public Rule {
       if (ctx.Shadowed(id)) continue;
       const Object& hpa = ctx.objects()[id];
       for (const Reference* r : ctx.graph().References(id, EdgeKind::kScaleTarget)) {
-        const Object* w = ctx.graph().Target(*r);
-        if (!w || w->live()) continue;  // live objects always carry spec.replicas
+        const Object* target = ctx.graph().Target(*r);
+        if (!target) continue;
+        // The manifest's copy: live objects always carry spec.replicas.
+        const Object* w = nullptr;
+        for (ObjectId copy : ctx.objects().SameIdentity(target->id)) {
+          if (!ctx.objects()[copy].live()) w = &ctx.objects()[copy];
+        }
+        if (!w) continue;
         Node replicas = w->Spec()["replicas"];
         if (!replicas) continue;
         Finding& f = out.Report(*w, replicas, "spec.replicas",

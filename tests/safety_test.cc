@@ -110,6 +110,27 @@ Canaries WriteSecretInputs(const TempDir& dir) {
   dir.Write("duplicate.yaml", "apiVersion: v1\nkind: Secret\nmetadata: {name: dup, namespace: shop}\ndata:\n"
                               "  a: " + Base64(c.Add("DUPFIRST")) + "\n  a: " + c.Add("DUPSECOND") +
                                   "\nstringData:\n  b: " + c.Add("DUPSD1") + "\n  b: " + c.Add("DUPSD2") + "\n");
+  // Drift between a manifest and its live copy: application-out-of-sync
+  // compares them field by field and must show no Secret value and no
+  // credential-looking env value, from either side.
+  dir.Write("drift-manifest.yaml",
+            "apiVersion: v1\nkind: Secret\nmetadata: {name: drifted, namespace: shop}\ndata:\n  password: " +
+                Base64(c.Add("DRIFTGIT")) + "\nstringData:\n  token: " + c.Add("DRIFTGITSD") +
+                "\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: drift-web, namespace: shop}\nspec:\n"
+                "  selector: {matchLabels: {app: dw}}\n  template:\n    metadata: {labels: {app: dw}}\n    spec:\n"
+                "      containers:\n      - name: web\n        image: ghcr.io/acme/web:1\n        env:\n"
+                "        - {name: DB_PASSWORD, value: " + c.Add("DRIFTENVGIT") + "}\n");
+  dir.Write("drift-live.yaml",
+            "apiVersion: v1\nkind: Secret\nmetadata: {name: drifted, namespace: shop, uid: u-1}\ndata:\n  password: " +
+                Base64(c.Add("DRIFTLIVE")) + "\n  token: " + Base64(c.Add("DRIFTLIVESD")) +
+                "\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: drift-web, namespace: shop, uid: u-2}\n"
+                "spec:\n  selector: {matchLabels: {app: dw}}\n  template:\n    metadata: {labels: {app: dw}}\n"
+                "    spec:\n      containers:\n      - name: web\n        image: ghcr.io/acme/web:1\n        env:\n"
+                "        - {name: DB_PASSWORD, value: " + c.Add("DRIFTENVLIVE") + "}\n"
+                "---\napiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: shop, namespace: argocd, "
+                "uid: u-3}\nspec: {destination: {namespace: shop}}\nstatus:\n  sync: {status: OutOfSync}\n"
+                "  resources:\n  - {version: v1, kind: Secret, namespace: shop, name: drifted, status: OutOfSync}\n"
+                "  - {group: apps, version: v1, kind: Deployment, namespace: shop, name: drift-web, status: OutOfSync}\n");
   return c;
 }
 
@@ -142,7 +163,10 @@ TEST(Safety, NoSecretReachesAnyOutput) {
   // parse errors, the bad bytes, the duplicate keys and the workload.
   for (const char* expected : {"malformed.yaml:", "malformed.json:", "malformed-late-kind.yaml:",
                                "invalid-utf8.yaml:", "duplicate.yaml:", "duplicate-key", "load-error",
-                               "Deployment/shop/web", "image-latest-tag"}) {
+                               "Deployment/shop/web", "image-latest-tag",
+                               "2 objects differ from Git (Secret/shop/drifted, Deployment/shop/drift-web) - Secret/shop/drifted at "
+                               "data.password (Git: <redacted>, live: <redacted>)",
+                               "live Deployment/shop/drift-web: <redacted>"}) {
     EXPECT_NE(text_report.find(expected), std::string::npos) << expected << " not in:\n" << text_report;
   }
 }
