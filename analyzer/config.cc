@@ -37,7 +37,9 @@ class ConfigReader {
         {"ignore", [&](Node v) { return List(v, out_.ignore); }},
         {"params", [&](Node v) { return Params(v); }},
     };
-    for (auto [key, value] : root.Entries()) {
+    for (auto entry : root.Entries()) {
+      // A plain variable: clang 14 (the fuzz build) cannot capture structured bindings.
+      Node key = entry.key, value = entry.value;
       auto it = std::find_if(handlers.begin(), handlers.end(), [&](const auto& h) { return h.first == key.Str(); });
       if (it == handlers.end()) {
         std::string known;
