@@ -17,6 +17,7 @@
 #include "analyzer/engine.h"
 #include "analyzer/evidence.h"
 #include "analyzer/load.h"
+#include "analyzer/timings.h"
 #include "reports/json_out.h"
 #include "reports/writer.h"
 
@@ -46,6 +47,7 @@ struct AnalyzeArgs {
   std::string baseline;
   std::string kube_version;
   std::string pss;
+  bool timings = false;
 };
 
 bool WantColor(const std::string& mode, bool to_file) {
@@ -203,6 +205,8 @@ int RunAnalyze(const CLI::App& cmd, AnalyzeArgs a) {
   std::optional<Severity> fail_on;
   if (a.fail_on != "never") fail_on = ParseSeverity(a.fail_on);
 
+  if (a.timings) timings::Enable();
+  std::optional<timings::Phase> load_phase(std::in_place, "load");
   Loader loader(lo);
   if (a.paths.empty()) {
     loader.AddPath("-");
@@ -210,6 +214,7 @@ int RunAnalyze(const CLI::App& cmd, AnalyzeArgs a) {
     for (const std::string& p : a.paths) loader.AddPath(p);
   }
   LoadResult load = loader.Finish();
+  load_phase.reset();
   for (const std::string& bad : load.bad_paths) std::cerr << "kora: cannot read " << bad << "\n";
   if (load.stats.files_read == 0) {
     // Say why: a limit or an unreadable file is the reason the user needs.
@@ -230,8 +235,12 @@ int RunAnalyze(const CLI::App& cmd, AnalyzeArgs a) {
     return kExitUsage;
   }
 
+  std::optional<timings::Phase> context_phase(std::in_place, "context (all)");
   Context ctx(load, ao);
+  context_phase.reset();
+  std::optional<timings::Phase> rules_phase(std::in_place, "rules (all)");
   std::vector<Finding> findings = RunRules(ctx);
+  rules_phase.reset();
   std::optional<BaselineComparison> comparison;
   if (!a.baseline.empty()) {
     Baseline baseline;
@@ -253,17 +262,21 @@ int RunAnalyze(const CLI::App& cmd, AnalyzeArgs a) {
   wo.source_root = a.source_root;
   std::unique_ptr<Writer> writer = MakeWriter(a.format, wo);
   ReportInput in{load, findings, ao, comparison ? &*comparison : nullptr, &ctx};
-  if (a.output.empty()) {
-    writer->Write(in, std::cout);
-    std::cout.flush();
-  } else {
-    std::ofstream out(a.output, std::ios::binary | std::ios::trunc);
-    if (!out) {
-      std::cerr << "kora: cannot write " << a.output << "\n";
-      return kExitUsage;
+  {
+    timings::Phase phase("report");
+    if (a.output.empty()) {
+      writer->Write(in, std::cout);
+      std::cout.flush();
+    } else {
+      std::ofstream out(a.output, std::ios::binary | std::ios::trunc);
+      if (!out) {
+        std::cerr << "kora: cannot write " << a.output << "\n";
+        return kExitUsage;
+      }
+      writer->Write(in, out);
     }
-    writer->Write(in, out);
   }
+  if (a.timings) timings::Print(std::cerr);
   if (!fail_on) return kExitOk;
   for (size_t i = 0; i < findings.size(); ++i) {
     // With a baseline only what is new since can fail the run.
@@ -370,6 +383,8 @@ int RunCli(int argc, char** argv) {
   analyze->add_option("--pss", a.pss,
                       "Pod Security Standards level to check where no Namespace label sets one: baseline, restricted")
       ->check(CLI::IsMember({"baseline", "restricted"}));
+  // Undocumented (an empty group hides it from --help): per-phase times for docs/benchmarks.md.
+  analyze->add_flag("--timings", a.timings, "Print the time of each phase to stderr")->group("");
 
   AnalyzeArgs g;
   g.format = "dot";

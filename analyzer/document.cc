@@ -8,51 +8,221 @@
 namespace kora {
 
 namespace {
-NodeData MakeNode(NodeType type, Span span, uint8_t flags) {
-  NodeData n{};
-  n.bline = span.begin.line;
-  n.bcol = span.begin.col;
-  n.eline = span.end.line;
-  n.ecol = span.end.col;
-  n.type = type;
-  n.tag = ScalarTag::kNull;
-  n.flags = flags;
-  return n;
+
+constexpr uint32_t kEmptySlot = 0xffffffffu;
+
+uint32_t PackBits(NodeType type, ScalarTag tag, uint8_t flags, size_t length) {
+  uint32_t len = length >= NodeData::kLongSpan ? NodeData::kLongSpan : static_cast<uint32_t>(length);
+  return len | (static_cast<uint32_t>(type) << 24) | (static_cast<uint32_t>(tag) << 26) |
+         (static_cast<uint32_t>(flags & 7) << 29);
 }
+
+// Keys are short: 8 bytes at a time, multiply and mix.
+uint32_t HashKey(std::string_view s) {
+  uint64_t h = 0x9E3779B97F4A7C15ull ^ s.size();
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
+    h ^= h >> 31;
+  }
+  uint64_t w = 0;
+  std::memcpy(&w, s.data() + i, s.size() - i);
+  h = (h ^ w) * 0x94D049BB133111EBull;
+  h ^= h >> 29;
+  return static_cast<uint32_t>(h) ^ static_cast<uint32_t>(h >> 32);
+}
+
 }  // namespace
 
-uint32_t Document::AddScalar(Span span, std::string_view value, ScalarTag tag, uint8_t flags) {
-  NodeData n = MakeNode(NodeType::kScalar, span, flags);
-  n.tag = tag;
-  n.a = static_cast<uint32_t>(strings_.size());
+DocumentStore::DocumentStore(std::shared_ptr<const PositionIndex> positions) : positions_(std::move(positions)) {}
+
+uint32_t DocumentStore::AddNode(NodeType type, ScalarTag tag, uint8_t flags, size_t begin, size_t end) {
+  NodeData n;
+  n.begin = static_cast<uint32_t>(begin);
+  n.a = n.b = 0;
+  size_t length = end > begin ? end - begin : 0;
+  n.bits = PackBits(type, tag, flags, length);
+  uint32_t id = static_cast<uint32_t>(nodes_.size());
+  if (length >= NodeData::kLongSpan) long_ends_[id] = static_cast<uint32_t>(end);
+  nodes_.push_back(n);
+  if (!positions_) spans_.push_back(Span{});
+  return id;
+}
+
+uint32_t DocumentStore::AddScalar(size_t begin, size_t end, std::string_view value, ScalarTag tag, uint8_t flags,
+                                  bool key) {
+  uint32_t id = AddNode(NodeType::kScalar, tag, key ? (flags | NodeData::kInterned) : flags, begin, end);
+  NodeData& n = nodes_[id];
   n.b = static_cast<uint32_t>(value.size());
-  strings_.append(value);
-  nodes_.push_back(n);
-  return static_cast<uint32_t>(nodes_.size() - 1);
+  if (key) {
+    n.a = Intern(value);
+  } else {
+    n.a = static_cast<uint32_t>(strings_.size());
+    strings_.append(value.data(), value.size());
+  }
+  return id;
 }
 
-uint32_t Document::AddNull(Span span) {
-  NodeData n = MakeNode(NodeType::kNull, span, 0);
-  n.a = n.b = 0;
-  nodes_.push_back(n);
-  return static_cast<uint32_t>(nodes_.size() - 1);
+uint32_t DocumentStore::AddNull(size_t begin, size_t end) {
+  return AddNode(NodeType::kNull, ScalarTag::kNull, 0, begin, end);
 }
 
-uint32_t Document::ReserveContainer(NodeType type, Mark begin, uint8_t flags) {
-  NodeData n = MakeNode(type, Span{begin, begin}, flags);
-  n.a = n.b = 0;
-  nodes_.push_back(n);
-  return static_cast<uint32_t>(nodes_.size() - 1);
+uint32_t DocumentStore::ReserveContainer(NodeType type, size_t begin, uint8_t flags) {
+  return AddNode(type, ScalarTag::kNull, flags, begin, begin);
 }
 
-void Document::FinishContainer(uint32_t id, const uint32_t* kids, size_t count, Mark end) {
+void DocumentStore::FinishContainer(uint32_t id, const uint32_t* kids, size_t count, size_t end) {
   NodeData& n = nodes_[id];
   n.a = static_cast<uint32_t>(kids_.size());
   n.b = static_cast<uint32_t>(count);
-  kids_.insert(kids_.end(), kids, kids + count);
-  n.eline = end.line;
-  n.ecol = end.col;
+  kids_.append(kids, count);
+  size_t length = end > n.begin ? end - n.begin : 0;
+  n.bits = (n.bits & ~NodeData::kLongSpan) | static_cast<uint32_t>(std::min<size_t>(length, NodeData::kLongSpan));
+  if (length >= NodeData::kLongSpan) {
+    long_ends_[id] = static_cast<uint32_t>(end);
+  } else {
+    long_ends_.erase(id);
+  }
+  if (n.type() == NodeType::kMap) {
+    for (size_t i = 0; i + 1 < count; i += 2) InternKey(kids[i]);
+  }
 }
+
+uint32_t DocumentStore::AddScalar(Span span, std::string_view value, ScalarTag tag, uint8_t flags) {
+  uint32_t id = AddScalar(0, 0, value, tag, flags);
+  spans_[id] = span;
+  return id;
+}
+
+uint32_t DocumentStore::AddNull(Span span) {
+  uint32_t id = AddNull(0, 0);
+  spans_[id] = span;
+  return id;
+}
+
+uint32_t DocumentStore::ReserveContainer(NodeType type, Mark begin, uint8_t flags) {
+  uint32_t id = ReserveContainer(type, 0, flags);
+  spans_[id] = Span{begin, begin};
+  return id;
+}
+
+void DocumentStore::FinishContainer(uint32_t id, const uint32_t* kids, size_t count, Mark end) {
+  FinishContainer(id, kids, count, size_t{0});
+  spans_[id].end = end;
+}
+
+void DocumentStore::InternKey(uint32_t id) {
+  NodeData& n = nodes_[id];
+  if (n.type() != NodeType::kScalar || (n.flags() & NodeData::kInterned)) return;
+  std::string value(str(id));
+  n.a = Intern(value);
+  n.bits |= static_cast<uint32_t>(NodeData::kInterned) << 29;
+}
+
+uint32_t DocumentStore::Intern(std::string_view value) {
+  if (2 * (key_count_ + 1) > keys_.size()) GrowKeys();
+  uint32_t hash = HashKey(value);
+  size_t mask = keys_.size() - 1;
+  for (size_t i = hash & mask;; i = (i + 1) & mask) {
+    KeyEntry& e = keys_[i];
+    if (e.length == kEmptySlot) {
+      e.offset = static_cast<uint32_t>(strings_.size());
+      e.length = static_cast<uint32_t>(value.size());
+      e.hash = hash;
+      strings_.append(value.data(), value.size());
+      ++key_count_;
+      return e.offset;
+    }
+    if (e.hash == hash && e.length == value.size() &&
+        std::memcmp(strings_.data() + e.offset, value.data(), value.size()) == 0) {
+      return e.offset;
+    }
+  }
+}
+
+void DocumentStore::GrowKeys() {
+  std::vector<KeyEntry> old = std::move(keys_);
+  keys_.assign(std::max<size_t>(64, old.size() * 2), KeyEntry{0, kEmptySlot, 0});
+  size_t mask = keys_.size() - 1;
+  for (const KeyEntry& e : old) {
+    if (e.length == kEmptySlot) continue;
+    size_t i = e.hash & mask;
+    while (keys_[i].length != kEmptySlot) i = (i + 1) & mask;
+    keys_[i] = e;
+  }
+}
+
+bool DocumentStore::FindKey(std::string_view key, uint32_t* offset) const {
+  if (keys_.empty()) return false;
+  uint32_t hash = HashKey(key);
+  size_t mask = keys_.size() - 1;
+  for (size_t i = hash & mask;; i = (i + 1) & mask) {
+    const KeyEntry& e = keys_[i];
+    if (e.length == kEmptySlot) return false;
+    if (e.hash == hash && e.length == key.size() &&
+        std::memcmp(strings_.data() + e.offset, key.data(), key.size()) == 0) {
+      *offset = e.offset;
+      return true;
+    }
+  }
+}
+
+void DocumentStore::Rollback(const Checkpoint& c) {
+  for (size_t id = c.nodes; id < nodes_.size(); ++id) long_ends_.erase(static_cast<uint32_t>(id));
+  nodes_.truncate(c.nodes);
+  kids_.truncate(c.kids);
+  strings_.truncate(c.strings);
+  if (!positions_) spans_.resize(c.nodes);
+  // Keys first seen after the checkpoint point at dropped strings.
+  bool dropped = false;
+  for (KeyEntry& e : keys_) {
+    if (e.length != kEmptySlot && e.offset + static_cast<size_t>(e.length) > c.strings) dropped = true;
+  }
+  if (!dropped) return;
+  std::vector<KeyEntry> old = std::move(keys_);
+  keys_.assign(old.size(), KeyEntry{0, kEmptySlot, 0});
+  key_count_ = 0;
+  size_t mask = keys_.size() - 1;
+  for (const KeyEntry& e : old) {
+    if (e.length == kEmptySlot || e.offset + static_cast<size_t>(e.length) > c.strings) continue;
+    size_t i = e.hash & mask;
+    while (keys_[i].length != kEmptySlot) i = (i + 1) & mask;
+    keys_[i] = e;
+    ++key_count_;
+  }
+}
+
+void DocumentStore::Shrink() {
+  nodes_.shrink_to_fit();
+  kids_.shrink_to_fit();
+  strings_.shrink_to_fit();
+  spans_.shrink_to_fit();
+}
+
+size_t DocumentStore::End(uint32_t id) const {
+  const NodeData& n = nodes_[id];
+  uint32_t len = n.span_length();
+  if (len != NodeData::kLongSpan) return static_cast<size_t>(n.begin) + len;
+  auto it = long_ends_.find(id);
+  return it == long_ends_.end() ? n.begin : it->second;
+}
+
+Span DocumentStore::SpanOf(uint32_t id) const {
+  if (!positions_) return spans_[id];
+  return positions_->SpanAt(nodes_[id].begin, End(id));
+}
+
+size_t DocumentStore::MemoryBytes() const {
+  return nodes_.capacity() * sizeof(NodeData) + kids_.capacity() * sizeof(uint32_t) + strings_.capacity() +
+         keys_.capacity() * sizeof(KeyEntry) + spans_.capacity() * sizeof(Span) +
+         (positions_ ? positions_->MemoryBytes() : 0);
+}
+
+Document::Document() : store_(std::make_shared<DocumentStore>()) {}
+
+Document::Document(std::shared_ptr<DocumentStore> store) : store_(std::move(store)) {}
 
 uint32_t Document::AddContainer(NodeType type, Span span, const uint32_t* kids, size_t count, uint8_t flags) {
   uint32_t id = ReserveContainer(type, span.begin, flags);
@@ -60,21 +230,13 @@ uint32_t Document::AddContainer(NodeType type, Span span, const uint32_t* kids, 
   return id;
 }
 
-void Document::Shrink() {
-  nodes_.shrink_to_fit();
-  kids_.shrink_to_fit();
-  // shrink_to_fit copies the arena; worth it only when much of it is unused
-  // (a reserve for a document that was mostly structure).
-  if (strings_.capacity() - strings_.size() > strings_.size() / 8) strings_.shrink_to_fit();
-}
-
 Node Document::Root() const { return Node(this, root); }
 
 size_t Node::Size() const {
   if (!*this) return 0;
   const NodeData& n = doc_->data(id_);
-  if (n.type == NodeType::kSeq) return n.b;
-  if (n.type == NodeType::kMap) return n.b / 2;
+  if (n.type() == NodeType::kSeq) return n.b;
+  if (n.type() == NodeType::kMap) return n.b / 2;
   return 0;
 }
 
@@ -96,13 +258,19 @@ Node Node::ValueAt(size_t i) const {
 
 Node Node::Get(std::string_view key) const {
   if (!IsMap()) return Node();
-  const NodeData& n = doc_->data(id_);
+  const DocumentStore& store = doc_->store();
+  // Keys are interned: a key no map of the file has is not here either, and
+  // the others compare by offset.
+  uint32_t offset;
+  if (!store.FindKey(key, &offset)) return Node();
+  const NodeData& n = store.data(id_);
+  uint32_t size = static_cast<uint32_t>(key.size());
   // Of duplicate keys the last one wins, as in the API server.
   for (uint32_t i = n.b & ~1u; i >= 2; i -= 2) {
-    uint32_t k = doc_->kid(n.a + i - 2);
-    const NodeData& kd = doc_->data(k);
-    if (kd.type == NodeType::kScalar && doc_->str(k) == key) {
-      return Node(doc_, doc_->kid(n.a + i - 1), k);
+    uint32_t k = store.kid(n.a + i - 2);
+    const NodeData& kd = store.data(k);
+    if (kd.a == offset && kd.b == size && kd.type() == NodeType::kScalar) {
+      return Node(doc_, store.kid(n.a + i - 1), k);
     }
   }
   return Node();
@@ -110,16 +278,15 @@ Node Node::Get(std::string_view key) const {
 
 Span Node::span() const {
   if (!*this) return Span{};
-  const NodeData& n = doc_->data(id_);
-  return Span{Mark{n.bline, n.bcol}, Mark{n.eline, n.ecol}};
+  return doc_->store().SpanOf(id_);
 }
 
 Span Node::FieldSpan() const {
   Span s = span();
   if (key_ != kNoNode && doc_) {
-    const NodeData& k = doc_->data(key_);
-    s.begin = Mark{k.bline, k.bcol};
-    if (!s.end.line || s.end < s.begin) s.end = Mark{k.eline, k.ecol};
+    Span k = doc_->store().SpanOf(key_);
+    s.begin = k.begin;
+    if (!s.end.line || s.end < s.begin) s.end = k.end;
   }
   return s;
 }

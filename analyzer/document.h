@@ -3,10 +3,17 @@
 // the text it came from.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <new>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <unordered_map>
 #include <vector>
 
 #include "analyzer/source.h"
@@ -21,62 +28,208 @@ enum class ScalarTag : uint8_t { kString, kInt, kFloat, kBool, kNull, kBinary, k
 
 inline constexpr uint32_t kNoNode = 0xffffffffu;
 
-struct NodeData {
-  uint32_t bline, bcol, eline, ecol;
-  // Scalar: offset and length in the string arena. Map/Seq: first index and
-  // count in kids (a map stores key, value, key, value, ...).
-  uint32_t a, b;
-  NodeType type;
-  ScalarTag tag;
-  uint8_t flags;  // kFlowStyle, kQuoted
-  uint8_t reserved;
-};
-static_assert(sizeof(NodeData) == 28, "keep nodes compact");
-
 inline constexpr uint8_t kFlowStyle = 1;
 inline constexpr uint8_t kQuoted = 2;
 
-class Node;
+// One node, 16 bytes: the model of a 100,000-object dump holds millions.
+// Positions are byte offsets into the file's text (PositionIndex turns them
+// into lines and columns on demand).
+struct NodeData {
+  uint32_t begin;  // byte offset of the node's first character
+  // Scalar: offset and length in the string arena. Map/Seq: first index and
+  // count in kids (a map stores key, value, key, value, ...).
+  uint32_t a, b;
+  // Bits 0-23: end - begin (kLongSpan: kept aside); 24-25 type; 26-28 tag;
+  // 29-31 flags (kFlowStyle, kQuoted, kInterned).
+  uint32_t bits;
 
-// One parsed document (a YAML document, or a whole JSON file). Objects are
-// subtrees of documents; a kind: List yields several objects of one document.
-class Document {
+  static constexpr uint32_t kLongSpan = 0xffffff;
+  static constexpr uint8_t kInterned = 4;  // a map key whose string offset is canonical
+  NodeType type() const { return static_cast<NodeType>((bits >> 24) & 3); }
+  ScalarTag tag() const { return static_cast<ScalarTag>((bits >> 26) & 7); }
+  uint8_t flags() const { return static_cast<uint8_t>(bits >> 29); }
+  uint32_t span_length() const { return bits & kLongSpan; }
+};
+static_assert(sizeof(NodeData) == 16, "keep nodes compact");
+
+// A growable array of trivially copyable values on malloc/realloc: growing a
+// big array moves its pages (mremap) instead of copying them, and shrinking
+// it gives the tail back in place, so the model never holds two copies of
+// itself while it is built.
+template <typename T>
+class PodArray {
+  static_assert(std::is_trivially_copyable_v<T>);
+
  public:
-  FileId file = kNoFile;
-  uint32_t root = kNoNode;
-  std::string helm_source;  // from a "# Source: chart/templates/x.yaml" comment
-  Span doc_span;            // the document as a whole
+  PodArray() = default;
+  ~PodArray() { std::free(data_); }
+  PodArray(const PodArray&) = delete;
+  PodArray& operator=(const PodArray&) = delete;
 
+  T* data() { return data_; }
+  const T* data() const { return data_; }
+  size_t size() const { return size_; }
+  size_t capacity() const { return capacity_; }
+  T& operator[](size_t i) { return data_[i]; }
+  const T& operator[](size_t i) const { return data_[i]; }
+  void push_back(const T& v) {
+    if (size_ == capacity_) Grow(size_ + 1);
+    data_[size_++] = v;
+  }
+  void append(const T* p, size_t n) {
+    if (n == 0) return;
+    if (size_ + n > capacity_) Grow(size_ + n);
+    std::memcpy(data_ + size_, p, n * sizeof(T));
+    size_ += n;
+  }
+  void truncate(size_t n) {
+    if (n < size_) size_ = n;
+  }
+  void shrink_to_fit() {
+    if (size_ == capacity_) return;
+    if (size_ == 0) {
+      std::free(data_);
+      data_ = nullptr;
+      capacity_ = 0;
+      return;
+    }
+    if (T* p = static_cast<T*>(std::realloc(data_, size_ * sizeof(T)))) {
+      data_ = p;
+      capacity_ = size_;
+    }
+  }
+
+ private:
+  void Grow(size_t need) {
+    size_t cap = std::max<size_t>({need, capacity_ * 2, 64 / sizeof(T) + 1});
+    T* p = static_cast<T*>(std::realloc(data_, cap * sizeof(T)));
+    if (!p) throw std::bad_alloc();
+    data_ = p;
+    capacity_ = cap;
+  }
+  T* data_ = nullptr;
+  size_t size_ = 0;
+  size_t capacity_ = 0;
+};
+
+// The nodes, child lists and strings of every document read from one file,
+// in three arenas the documents share. Map keys are interned: each distinct
+// key string is stored once per file (a dump repeats a few hundred keys
+// millions of times), and lookups by key compare offsets, not bytes.
+//
+// Positions are byte offsets into the file's text, given to the store as a
+// PositionIndex; a store without one (text evidence, whose documents are
+// assembled from table cells) keeps each node's Span instead.
+class DocumentStore {
+ public:
+  explicit DocumentStore(std::shared_ptr<const PositionIndex> positions = nullptr);
+  DocumentStore(const DocumentStore&) = delete;
+  DocumentStore& operator=(const DocumentStore&) = delete;
+
+  // Building, with byte offsets [begin, end) (stores with a PositionIndex).
+  // key: the scalar is a map key, so its string is interned.
+  uint32_t AddScalar(size_t begin, size_t end, std::string_view value, ScalarTag tag, uint8_t flags,
+                     bool key = false);
+  uint32_t AddNull(size_t begin, size_t end);
+  uint32_t ReserveContainer(NodeType type, size_t begin, uint8_t flags);
+  // Interns the keys of a map that were not added as keys (aliases, merges).
+  void FinishContainer(uint32_t id, const uint32_t* kids, size_t count, size_t end);
+
+  // Building with explicit spans (stores without a PositionIndex).
   uint32_t AddScalar(Span span, std::string_view value, ScalarTag tag, uint8_t flags);
   uint32_t AddNull(Span span);
-  // Containers are built bottom-up: children first, then the container.
-  uint32_t AddContainer(NodeType type, Span span, const uint32_t* kids, size_t count, uint8_t flags);
   uint32_t ReserveContainer(NodeType type, Mark begin, uint8_t flags);
   void FinishContainer(uint32_t id, const uint32_t* kids, size_t count, Mark end);
-  // Scalars never decode longer than their source text, so reserving the
-  // document's text length up front means the arena is never reallocated
-  // (a 50 MB scalar would otherwise double it to 100 MB). Untouched reserve
-  // costs address space, not memory.
-  void ReserveStrings(size_t source_bytes) { strings_.reserve(source_bytes); }
+
+  // Everything added after a checkpoint can be dropped again (a document
+  // that turned out malformed).
+  struct Checkpoint {
+    size_t nodes, kids, strings;
+  };
+  Checkpoint Save() const { return Checkpoint{nodes_.size(), kids_.size(), strings_.size()}; }
+  void Rollback(const Checkpoint& c);
+  // Gives unused capacity back; call when the file is read.
   void Shrink();
 
   const NodeData& data(uint32_t id) const { return nodes_[id]; }
-  NodeData& mutable_data(uint32_t id) { return nodes_[id]; }
   std::string_view str(uint32_t id) const {
     const NodeData& n = nodes_[id];
     return std::string_view(strings_.data() + n.a, n.b);
   }
   uint32_t kid(uint32_t index) const { return kids_[index]; }
   size_t node_count() const { return nodes_.size(); }
-  size_t MemoryBytes() const {
-    return nodes_.capacity() * sizeof(NodeData) + kids_.capacity() * sizeof(uint32_t) + strings_.capacity();
+  // Byte offset just after the node.
+  size_t End(uint32_t id) const;
+  Span SpanOf(uint32_t id) const;
+  // The canonical string offset of a map key, if any map in the store has it.
+  bool FindKey(std::string_view key, uint32_t* offset) const;
+  const PositionIndex* positions() const { return positions_.get(); }
+  size_t MemoryBytes() const;
+
+ private:
+  struct KeyEntry {
+    uint32_t offset, length, hash;
+  };
+  uint32_t Intern(std::string_view value);
+  void InternKey(uint32_t id);
+  void GrowKeys();
+  uint32_t AddNode(NodeType type, ScalarTag tag, uint8_t flags, size_t begin, size_t end);
+
+  std::shared_ptr<const PositionIndex> positions_;
+  PodArray<NodeData> nodes_;
+  PodArray<uint32_t> kids_;
+  PodArray<char> strings_;
+  std::vector<KeyEntry> keys_;  // open addressing; length == kEmpty marks a free slot
+  size_t key_count_ = 0;
+  std::unordered_map<uint32_t, uint32_t> long_ends_;  // node -> end offset, for spans of 16 MiB or more
+  std::vector<Span> spans_;                           // per node, for stores without a PositionIndex
+};
+
+class Node;
+
+// One parsed document (a YAML document, or a whole JSON file). Objects are
+// subtrees of documents; a kind: List yields several objects of one document.
+// The documents of one file share one DocumentStore.
+class Document {
+ public:
+  // A document with a store of its own, positions given as spans.
+  Document();
+  explicit Document(std::shared_ptr<DocumentStore> store);
+
+  FileId file = kNoFile;
+  uint32_t root = kNoNode;
+  std::string helm_source;  // from a "# Source: chart/templates/x.yaml" comment
+  Span doc_span;            // the document as a whole
+
+  // Building with spans (a store without a PositionIndex).
+  uint32_t AddScalar(Span span, std::string_view value, ScalarTag tag, uint8_t flags) {
+    return store_->AddScalar(span, value, tag, flags);
   }
+  uint32_t AddNull(Span span) { return store_->AddNull(span); }
+  // Containers are built bottom-up: children first, then the container.
+  uint32_t AddContainer(NodeType type, Span span, const uint32_t* kids, size_t count, uint8_t flags);
+  uint32_t ReserveContainer(NodeType type, Mark begin, uint8_t flags) {
+    return store_->ReserveContainer(type, begin, flags);
+  }
+  void FinishContainer(uint32_t id, const uint32_t* kids, size_t count, Mark end) {
+    store_->FinishContainer(id, kids, count, end);
+  }
+  void Shrink() { store_->Shrink(); }
+
+  const NodeData& data(uint32_t id) const { return store_->data(id); }
+  std::string_view str(uint32_t id) const { return store_->str(id); }
+  uint32_t kid(uint32_t index) const { return store_->kid(index); }
+  // Nodes in the store (shared with the other documents of the file): every
+  // id below this is valid.
+  size_t node_count() const { return store_->node_count(); }
+  const DocumentStore& store() const { return *store_; }
+  DocumentStore& mutable_store() { return *store_; }
+  // The bytes of the store, which the file's other documents share.
+  size_t MemoryBytes() const { return store_->MemoryBytes(); }
   Node Root() const;
 
  private:
-  std::vector<NodeData> nodes_;
-  std::vector<uint32_t> kids_;
-  std::string strings_;
+  std::shared_ptr<DocumentStore> store_;
 };
 
 // A read-only view of one node. Cheap to copy; an absent node is falsy, and
@@ -88,14 +241,14 @@ class Node {
   Node(const Document* doc, uint32_t id, uint32_t key = kNoNode) : doc_(doc), id_(id), key_(key) {}
 
   explicit operator bool() const { return doc_ != nullptr && id_ != kNoNode; }
-  NodeType type() const { return *this ? doc_->data(id_).type : NodeType::kNull; }
+  NodeType type() const { return *this ? doc_->data(id_).type() : NodeType::kNull; }
   bool IsMap() const { return *this && type() == NodeType::kMap; }
   bool IsSeq() const { return *this && type() == NodeType::kSeq; }
   bool IsScalar() const { return *this && type() == NodeType::kScalar; }
   bool IsNull() const { return *this && type() == NodeType::kNull; }
-  ScalarTag tag() const { return IsScalar() ? doc_->data(id_).tag : ScalarTag::kNull; }
+  ScalarTag tag() const { return IsScalar() ? doc_->data(id_).tag() : ScalarTag::kNull; }
   bool IsString() const { return IsScalar() && tag() == ScalarTag::kString; }
-  bool quoted() const { return *this && (doc_->data(id_).flags & kQuoted); }
+  bool quoted() const { return *this && (doc_->data(id_).flags() & kQuoted); }
 
   // The scalar's text (for any scalar tag); empty for other nodes.
   std::string_view Str() const { return IsScalar() ? doc_->str(id_) : std::string_view(); }

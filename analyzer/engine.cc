@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "analyzer/timings.h"
+
 namespace kora {
 
 std::string_view ProfileName(Profile p) {
@@ -35,22 +37,36 @@ std::string ProfilesIncluding(Profile p) {
   return out;
 }
 
+namespace {
+std::vector<PodTemplate> TimedPodTemplates(const ObjectSet& objects) {
+  timings::Phase phase("pod templates");
+  return CollectPodTemplates(objects);
+}
+}  // namespace
+
 Context::Context(const LoadResult& load, const AnalysisOptions& options)
-    : load_(load), options_(options), templates_(CollectPodTemplates(*load.objects)) {
-  // A live copy of an object whose manifest is also in the input is linted
-  // through the manifest, where the fix goes.
-  shadowed_.assign(objects().size(), false);
-  for (const auto& group : objects().Duplicates()) {
-    bool any_authored = false;
-    for (ObjectId id : group) any_authored |= !objects()[id].live();
-    if (!any_authored) continue;
-    for (ObjectId id : group) shadowed_[id] = objects()[id].live();
+    : load_(load), options_(options), templates_(TimedPodTemplates(*load.objects)) {
+  {
+    timings::Phase phase("authored templates");
+    // A live copy of an object whose manifest is also in the input is linted
+    // through the manifest, where the fix goes.
+    shadowed_.assign(objects().size(), false);
+    for (const auto& group : objects().Duplicates()) {
+      bool any_authored = false;
+      for (ObjectId id : group) any_authored |= !objects()[id].live();
+      if (!any_authored) continue;
+      for (ObjectId id : group) shadowed_[id] = objects()[id].live();
+    }
+    for (const PodTemplate& t : templates_) {
+      if (shadowed_[t.object] || ControllerOf(objects()[t.object])) continue;
+      authored_.push_back(&t);
+    }
   }
-  for (const PodTemplate& t : templates_) {
-    if (shadowed_[t.object] || ControllerOf(objects()[t.object])) continue;
-    authored_.push_back(&t);
+  {
+    timings::Phase phase("graph");
+    graph_ = std::make_unique<Graph>(objects(), templates_, options_);
   }
-  graph_ = std::make_unique<Graph>(objects(), templates_, options_);
+  timings::Phase phase("evidence");
   evidence_ = std::make_unique<Evidence>(objects(), *graph_, options_.now);
 }
 
@@ -192,14 +208,17 @@ std::vector<Finding> RunRules(const Context& ctx) {
   for (const auto& rule : AllRules()) {
     if (!RuleEnabled(*rule, ctx.options()) || rule->NeedsFindings()) continue;
     reporter.set_rule(rule.get(), EffectiveSeverity(*rule, ctx.options()));
+    timings::Phase phase(timings::Enabled() ? "rule " + std::string(rule->info().id) : std::string());
     rule->Check(ctx, reporter);
   }
   std::vector<Finding> first_pass = findings;
   for (const auto& rule : AllRules()) {
     if (!RuleEnabled(*rule, ctx.options()) || !rule->NeedsFindings()) continue;
     reporter.set_rule(rule.get(), EffectiveSeverity(*rule, ctx.options()));
+    timings::Phase phase(timings::Enabled() ? "rule " + std::string(rule->info().id) : std::string());
     rule->CheckFindings(ctx, first_pass, reporter);
   }
+  timings::Phase phase("sort findings");
   SortFindings(findings, ctx.sources());
   return findings;
 }

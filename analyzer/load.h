@@ -49,6 +49,11 @@ struct LoadOptions {
   uint64_t max_files = 1'000'000;            // files taken from directory walks
   uint32_t max_walk_depth = 256;             // directory levels below a directory named as a path
   unsigned jobs = 1;                         // files parsed in parallel
+  // A JSON file at least this big whose bulk is one array (a kind: List's
+  // items, or a top-level array) is parsed item by item, so the JSON
+  // parser's buffers are sized to the largest item rather than to the file.
+  // Not a limit: the result is the same either way (tests lower it to 0).
+  uint64_t json_split_min_bytes = 1ull << 20;
   // Paths to leave out (.kora.yaml `ignore`), asked of explicit paths and of
   // every file and directory a walk finds; counted as skipped "ignored".
   std::function<bool(const std::string& path)> ignore;
@@ -114,6 +119,11 @@ ParsedFile ParseYaml(std::string_view text, FileId file, const LoadOptions& opti
 // capacity: bytes allocated at text.data(); with SIMDJSON_PADDING (64) to
 // spare the text is parsed in place instead of copied.
 ParsedFile ParseJson(std::string_view text, FileId file, const LoadOptions& options, size_t capacity = 0);
+// The JSON value(s) in [begin, end) of a file's text into a store whose
+// PositionIndex covers the whole text; ParseYaml reads JSON documents of a
+// YAML stream so. capacity: as for ParseJson, bytes allocated at text.data().
+ParsedFile ParseJsonRange(std::string_view text, size_t begin, size_t end, FileId file, const LoadOptions& options,
+                          size_t capacity, const std::shared_ptr<DocumentStore>& store);
 // kubectl's plain-text output (tables, describe); defined in text_evidence.cc.
 ParsedFile ParseTextEvidence(std::string_view text, FileId file, const LoadOptions& options);
 // Decides YAML vs JSON vs text evidence by content and name (docs/evidence.md),

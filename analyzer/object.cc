@@ -106,7 +106,12 @@ bool ObjectSet::HasKindIn(std::string_view kind, std::string_view ns) const {
 
 size_t ObjectSet::MemoryBytes() const {
   size_t total = objects_.capacity() * sizeof(Object);
-  for (const auto& d : docs_) total += d->MemoryBytes() + sizeof(Document);
+  // Documents of one file share a store: count each store once.
+  std::unordered_set<const DocumentStore*> stores;
+  for (const auto& d : docs_) {
+    total += sizeof(Document) + d->helm_source.capacity();
+    if (stores.insert(&d->store()).second) total += d->MemoryBytes();
+  }
   return total;
 }
 

@@ -53,6 +53,41 @@ class LineTable {
   mutable uint32_t cache_col_ = 1;
 };
 
+// Byte offsets of one text to lines and code-point columns, kept after the
+// text itself is gone: the document model stores byte offsets and turns them
+// into positions only when a span is asked for. Costs 4 bytes per line, plus
+// 16 bytes per 64-byte block holding non-ASCII text.
+class PositionIndex {
+ public:
+  explicit PositionIndex(std::string_view text);
+  // Offsets past the end clamp to the end.
+  Mark At(size_t offset) const;
+  // Both ends of a span; the end is looked for near the beginning first.
+  Span SpanAt(size_t begin, size_t end) const;
+  size_t size() const { return size_; }
+  size_t LineCount() const { return line_starts_.size(); }
+  // The text of a line (1-based) of the text the index was built from,
+  // without its line break; empty if there is no such line.
+  std::string_view Line(std::string_view text, uint32_t line) const;
+  size_t MemoryBytes() const {
+    return line_starts_.capacity() * sizeof(uint32_t) + blocks_.capacity() * sizeof(Block);
+  }
+
+ private:
+  struct Block {
+    uint32_t index;         // offset / 64
+    uint32_t before;        // UTF-8 continuation bytes in all earlier blocks
+    uint64_t continuation;  // bit i: byte index * 64 + i is a continuation byte
+  };
+  uint32_t LineOf(size_t offset) const;
+  Mark MarkOn(uint32_t line, size_t offset) const;
+  // UTF-8 continuation bytes before offset.
+  size_t ContinuationBefore(size_t offset) const;
+  size_t size_ = 0;
+  std::vector<uint32_t> line_starts_;
+  std::vector<Block> blocks_;
+};
+
 enum class SourceKind : uint8_t { kYaml, kJson, kText, kUnknown };
 
 struct SourceFile {

@@ -133,8 +133,7 @@ uint32_t Emit(Document& doc, const TVal& v, Span fallback) {
         uint32_t value_id = Emit(doc, value, span);
         // A synthetic key has no text of its own: it spans its value, so a
         // finding on the field points at the cell.
-        const NodeData& vd = doc.data(value_id);
-        Span key_span{Mark{vd.bline, vd.bcol}, Mark{vd.eline, vd.ecol}};
+        Span key_span = Node(&doc, value_id).span();
         kids.push_back(doc.AddScalar(key_span, key, ScalarTag::kString, 0));
         kids.push_back(value_id);
       }

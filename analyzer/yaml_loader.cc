@@ -165,25 +165,30 @@ struct NoProgress {
 
 class Builder : public YAML::EventHandler {
  public:
-  Builder(std::string_view text, size_t base, size_t end, const LineTable& lines, FileId file,
+  Builder(std::string_view text, size_t base, size_t end, const std::shared_ptr<DocumentStore>& store, FileId file,
           const LoadOptions& options, std::vector<LoadProblem>& problems)
-      : text_(text), base_(base), end_(end), lines_(lines), file_(file), options_(options), problems_(problems) {}
+      : text_(text), base_(base), end_(end), store_(store), file_(file), options_(options), problems_(problems) {}
 
   std::unique_ptr<Document> Take() { return std::move(doc_); }
   bool has_root() const { return doc_ && doc_->root != kNoNode; }
+  // Drops the nodes of a document a parse error cut short.
+  void Abandon() {
+    if (!doc_) return;
+    doc_.reset();
+    store_->Rollback(checkpoint_);
+  }
 
   void OnDocumentStart(const YAML::Mark& mark) override {
     size_t pos = Abs(mark);
     if (started_ && pos == last_start_) throw NoProgress{pos};
     started_ = true;
     last_start_ = pos;
-    doc_ = std::make_unique<Document>();
+    checkpoint_ = store_->Save();
+    doc_ = std::make_unique<Document>(store_);
     doc_->file = file_;
-    doc_->ReserveStrings(end_ - std::min(pos, end_));
     stack_.clear();
     kids_.clear();
     anchors_.clear();
-    ends_.clear();
     alias_nodes_ = 0;
   }
   void OnDocumentEnd() override {}
@@ -204,11 +209,10 @@ class Builder : public YAML::EventHandler {
       // Empty value: point at the end of its key instead of the next line.
       if (!stack_.empty() && stack_.back().is_map && (kids_.size() - stack_.back().kid_start) % 2 == 1) {
         uint32_t key = kids_.back();
-        pos = end = ends_[key];
+        pos = end = store_->End(key);
       }
     }
-    uint32_t id = doc_->AddNull(SpanOf(pos, end));
-    Record(id, end);
+    uint32_t id = store_->AddNull(pos, end);
     Attach(id, 1, anchor, end);
   }
 
@@ -220,11 +224,10 @@ class Builder : public YAML::EventHandler {
       LoadProblem p;
       p.kind = ProblemKind::kParse;
       p.file = file_;
-      p.span = SpanOf(pos, pos + 1);
+      p.span = store_->positions()->SpanAt(pos, pos + 1);
       p.message = "alias refers to an anchor that encloses it (a cycle); replaced by null";
       problems_.push_back(std::move(p));
-      uint32_t id = doc_->AddNull(SpanOf(pos, pos));
-      Record(id, pos);
+      uint32_t id = store_->AddNull(pos, pos);
       Attach(id, 1, 0, pos);
       return;
     }
@@ -248,7 +251,7 @@ class Builder : public YAML::EventHandler {
     size_t end = ScalarEnd(text_, pos, value, flow);
     ScalarTag st = ScalarTag::kString;
     uint8_t flags = 0;
-    if (tag == "?") {
+    if (tag.size() == 1 && tag[0] == '?') {
       st = ResolvePlainScalar(value);
     } else if (tag == "!") {
       flags |= kQuoted;
@@ -267,8 +270,8 @@ class Builder : public YAML::EventHandler {
     } else {
       st = ScalarTag::kOther;
     }
-    uint32_t id = doc_->AddScalar(SpanOf(pos, end), value, st, flags);
-    Record(id, end);
+    bool key = !stack_.empty() && stack_.back().is_map && (kids_.size() - stack_.back().kid_start) % 2 == 0;
+    uint32_t id = store_->AddScalar(pos, end, value, st, flags, key);
     Attach(id, 1, anchor, end);
   }
 
@@ -307,11 +310,6 @@ class Builder : public YAML::EventHandler {
     if (m.pos < 0) return base_;
     return std::min(base_ + static_cast<size_t>(m.pos), text_.size());
   }
-  Span SpanOf(size_t b, size_t e) const { return Span{lines_.At(b), lines_.At(e)}; }
-  void Record(uint32_t id, size_t end) {
-    if (ends_.size() <= id) ends_.resize(id + 1, 0);
-    ends_[id] = static_cast<uint32_t>(end);
-  }
 
   void Attach(uint32_t id, uint64_t weight, YAML::anchor_t anchor, size_t end) {
     if (anchor) anchors_[anchor] = AnchorInfo{id, weight, true};
@@ -328,7 +326,7 @@ class Builder : public YAML::EventHandler {
     if (stack_.size() >= options_.max_depth) throw DepthExceeded{Abs(mark)};
     size_t pos = Abs(mark);
     uint8_t flags = flow ? kFlowStyle : 0;
-    uint32_t id = doc_->ReserveContainer(is_map ? NodeType::kMap : NodeType::kSeq, lines_.At(pos), flags);
+    uint32_t id = store_->ReserveContainer(is_map ? NodeType::kMap : NodeType::kSeq, pos, flags);
     if (anchor) anchors_[anchor] = AnchorInfo{id, 0, false};
     stack_.push_back(Frame{id, kids_.size(), pos, is_map, flow, anchor, 1, pos});
   }
@@ -346,8 +344,7 @@ class Builder : public YAML::EventHandler {
       while (i < text_.size() && text_[i] != close) ++i;
       if (i < text_.size()) end = i + 1;
     }
-    doc_->FinishContainer(f.node, kids_.data() + f.kid_start, count, lines_.At(end));
-    Record(f.node, end);
+    store_->FinishContainer(f.node, kids_.data() + f.kid_start, count, end);
     kids_.resize(f.kid_start);
     if (f.anchor) anchors_[f.anchor] = AnchorInfo{f.node, f.weight, true};
     if (stack_.empty()) {
@@ -360,8 +357,8 @@ class Builder : public YAML::EventHandler {
   }
 
   bool IsMergeKey(uint32_t key) const {
-    const NodeData& d = doc_->data(key);
-    return d.type == NodeType::kScalar && !(d.flags & kQuoted) && doc_->str(key) == "<<";
+    const NodeData& d = store_->data(key);
+    return d.type() == NodeType::kScalar && !(d.flags() & kQuoted) && store_->str(key) == "<<";
   }
 
   // YAML merge keys (<<), as go-yaml applies them: explicit keys win, and of
@@ -369,7 +366,7 @@ class Builder : public YAML::EventHandler {
   // which kubectl rejects.
   void ApplyMergeAndCheckDuplicates(const Frame& f) {
     size_t count = kids_.size() - f.kid_start;
-    if (count % 2 == 1) kids_.push_back(doc_->AddNull(SpanOf(f.begin, f.begin)));  // defensive
+    if (count % 2 == 1) kids_.push_back(store_->AddNull(f.begin, f.begin));  // defensive
     count = kids_.size() - f.kid_start;
     std::vector<uint32_t> merged_sources;
     std::vector<uint32_t> explicit_kids;
@@ -377,10 +374,10 @@ class Builder : public YAML::EventHandler {
     for (size_t i = f.kid_start; i + 1 < kids_.size(); i += 2) {
       uint32_t k = kids_[i], v = kids_[i + 1];
       if (IsMergeKey(k)) {
-        const NodeData& vd = doc_->data(v);
-        if (vd.type == NodeType::kMap) {
+        const NodeData& vd = store_->data(v);
+        if (vd.type() == NodeType::kMap) {
           merged_sources.push_back(v);
-        } else if (vd.type == NodeType::kSeq) {
+        } else if (vd.type() == NodeType::kSeq) {
           Node seq(doc_.get(), v);
           for (size_t j = 0; j < seq.Size(); ++j) {
             if (seq.At(j).IsMap()) merged_sources.push_back(seq.At(j).id());
@@ -395,8 +392,8 @@ class Builder : public YAML::EventHandler {
     std::unordered_map<std::string_view, uint32_t> seen;
     for (size_t i = 0; i < explicit_kids.size(); i += 2) {
       uint32_t k = explicit_kids[i];
-      if (doc_->data(k).type != NodeType::kScalar) continue;
-      auto [it, inserted] = seen.emplace(doc_->str(k), k);
+      if (store_->data(k).type() != NodeType::kScalar) continue;
+      auto [it, inserted] = seen.emplace(store_->str(k), k);
       if (!inserted) {
         LoadProblem p;
         p.kind = ProblemKind::kDuplicateKey;
@@ -404,7 +401,7 @@ class Builder : public YAML::EventHandler {
         Node first(doc_.get(), it->second), second(doc_.get(), k);
         p.span = second.span();
         p.related = first.span();
-        p.message = "mapping key \"" + std::string(doc_->str(k)) + "\" is defined twice (first at line " +
+        p.message = "mapping key \"" + std::string(store_->str(k)) + "\" is defined twice (first at line " +
                     std::to_string(first.span().begin.line) + "); only one value can take effect";
         p.related_message = "first definition";
         problems_.push_back(std::move(p));
@@ -428,14 +425,14 @@ class Builder : public YAML::EventHandler {
   std::string_view text_;
   size_t base_;
   size_t end_;  // where this chunk of the stream ends
-  const LineTable& lines_;
+  std::shared_ptr<DocumentStore> store_;
+  DocumentStore::Checkpoint checkpoint_{};
   FileId file_;
   const LoadOptions& options_;
   std::vector<LoadProblem>& problems_;
   std::unique_ptr<Document> doc_;
   std::vector<Frame> stack_;
   std::vector<uint32_t> kids_;
-  std::vector<uint32_t> ends_;
   std::unordered_map<YAML::anchor_t, AnchorInfo> anchors_;
   uint64_t alias_nodes_ = 0;
   bool started_ = false;
@@ -622,7 +619,8 @@ std::string HelmSource(std::string_view t, size_t b, size_t e) {
 
 ParsedFile ParseYaml(std::string_view text, FileId file, const LoadOptions& options) {
   ParsedFile out;
-  LineTable lines(text);
+  auto positions = std::make_shared<PositionIndex>(text);
+  auto store = std::make_shared<DocumentStore>(positions);
   for (const Chunk& c : SplitDocuments(text)) {
     if (OnlyTrivia(text, c.begin, c.end)) continue;
     std::string helm = HelmSource(text, c.begin, c.end);
@@ -630,10 +628,10 @@ ParsedFile ParseYaml(std::string_view text, FileId file, const LoadOptions& opti
       LoadProblem p;
       p.kind = ProblemKind::kLimit;
       p.file = file;
-      p.span = Span{lines.At(deep), lines.At(deep)};
+      p.span = Span{positions->At(deep), positions->At(deep)};
       p.message = "YAML nesting deeper than " + std::to_string(options.max_depth) +
                   " levels; document skipped (limit: --max-depth)";
-      p.excerpt = RedactLine(lines.Line(p.span.begin.line), text.substr(c.begin, c.end - c.begin));
+      p.excerpt = RedactLine(positions->Line(text, p.span.begin.line), text.substr(c.begin, c.end - c.begin));
       out.problems.push_back(std::move(p));
       continue;
     }
@@ -641,34 +639,31 @@ ParsedFile ParseYaml(std::string_view text, FileId file, const LoadOptions& opti
     // ---, JSON pasted into a YAML stream) is read by the JSON parser: same
     // model, and none of the token buffering above for nested collections.
     // Anything the JSON parser objects to goes to yaml-cpp as before.
-    if (size_t js = JsonContentStart(text, c.begin, c.end); js != std::string_view::npos && lines.At(js).col == 1) {
-      ParsedFile j = ParseJson(text.substr(js, c.end - js), file, options);
+    if (size_t js = JsonContentStart(text, c.begin, c.end); js != std::string_view::npos && positions->At(js).col == 1) {
+      DocumentStore::Checkpoint checkpoint = store->Save();
+      ParsedFile j = ParseJsonRange(text, js, c.end, file, options, 0, store);
       if (j.problems.empty() && j.docs.size() == 1) {
-        // Positions are relative to js, which starts a line: shift the lines.
-        uint32_t shift = lines.At(js).line - 1;
         Document& d = *j.docs[0];
-        for (size_t n = 0; n < d.node_count(); ++n) {
-          NodeData& nd = d.mutable_data(static_cast<uint32_t>(n));
-          nd.bline += shift;
-          nd.eline += shift;
-        }
         d.helm_source = helm;
-        d.doc_span = Span{lines.At(c.begin), d.Root().span().end};
+        d.doc_span = Span{positions->At(c.begin), d.Root().span().end};
         out.docs.push_back(std::move(j.docs[0]));
         continue;
       }
+      j.docs.clear();
+      store->Rollback(checkpoint);
     }
     MemBuf buf(text.data() + c.begin, c.end - c.begin);
     std::istream in(&buf);
-    Builder builder(text, c.begin, c.end, lines, file, options, out.problems);
+    Builder builder(text, c.begin, c.end, store, file, options, out.problems);
     auto fail = [&](size_t pos, std::string msg, ProblemKind kind) {
+      builder.Abandon();
       LoadProblem p;
       p.kind = kind;
       p.file = file;
-      Mark m = lines.At(pos);
+      Mark m = positions->At(pos);
       p.span = Span{m, m};
       p.message = std::move(msg);
-      p.excerpt = RedactLine(lines.Line(m.line), text.substr(c.begin, c.end - c.begin));
+      p.excerpt = RedactLine(positions->Line(text, m.line), text.substr(c.begin, c.end - c.begin));
       out.problems.push_back(std::move(p));
     };
     try {
@@ -678,11 +673,8 @@ ParsedFile ParseYaml(std::string_view text, FileId file, const LoadOptions& opti
           auto doc = builder.Take();
           doc->helm_source = helm;
           Node root = doc->Root();
-          doc->doc_span = Span{lines.At(c.begin), root.span().end};
-          if (!root.IsNull()) {
-            doc->Shrink();
-            out.docs.push_back(std::move(doc));
-          }
+          doc->doc_span = Span{positions->At(c.begin), root.span().end};
+          if (!root.IsNull()) out.docs.push_back(std::move(doc));
         }
       }
     } catch (const YAML::DeepRecursion& e) {
@@ -723,6 +715,7 @@ ParsedFile ParseYaml(std::string_view text, FileId file, const LoadOptions& opti
       fail(c.begin, std::string("YAML could not be read: ") + e.what(), ProblemKind::kParse);
     }
   }
+  store->Shrink();
   return out;
 }
 
