@@ -142,15 +142,19 @@ uint32_t DocumentStore::Intern(std::string_view value) {
   }
 }
 
-void DocumentStore::GrowKeys() {
+void DocumentStore::GrowKeys() { RehashKeys(std::max<size_t>(64, keys_.size() * 2), strings_.size()); }
+
+void DocumentStore::RehashKeys(size_t size, size_t strings_end) {
   std::vector<KeyEntry> old = std::move(keys_);
-  keys_.assign(std::max<size_t>(64, old.size() * 2), KeyEntry{0, kEmptySlot, 0});
+  keys_.assign(size, KeyEntry{0, kEmptySlot, 0});
+  key_count_ = 0;
   size_t mask = keys_.size() - 1;
   for (const KeyEntry& e : old) {
-    if (e.length == kEmptySlot) continue;
+    if (e.length == kEmptySlot || e.offset + static_cast<size_t>(e.length) > strings_end) continue;
     size_t i = e.hash & mask;
     while (keys_[i].length != kEmptySlot) i = (i + 1) & mask;
     keys_[i] = e;
+    ++key_count_;
   }
 }
 
@@ -180,18 +184,7 @@ void DocumentStore::Rollback(const Checkpoint& c) {
   for (KeyEntry& e : keys_) {
     if (e.length != kEmptySlot && e.offset + static_cast<size_t>(e.length) > c.strings) dropped = true;
   }
-  if (!dropped) return;
-  std::vector<KeyEntry> old = std::move(keys_);
-  keys_.assign(old.size(), KeyEntry{0, kEmptySlot, 0});
-  key_count_ = 0;
-  size_t mask = keys_.size() - 1;
-  for (const KeyEntry& e : old) {
-    if (e.length == kEmptySlot || e.offset + static_cast<size_t>(e.length) > c.strings) continue;
-    size_t i = e.hash & mask;
-    while (keys_[i].length != kEmptySlot) i = (i + 1) & mask;
-    keys_[i] = e;
-    ++key_count_;
-  }
+  if (dropped) RehashKeys(keys_.size(), c.strings);
 }
 
 void DocumentStore::Shrink() {
@@ -199,6 +192,14 @@ void DocumentStore::Shrink() {
   kids_.shrink_to_fit();
   strings_.shrink_to_fit();
   spans_.shrink_to_fit();
+  // A file of one small object has a dozen keys: 64 slots (the growth
+  // minimum) would be most of its model, over thousands of small files.
+  size_t slots = 4;
+  while (slots < 2 * key_count_) slots *= 2;
+  if (!keys_.empty() && slots < keys_.size()) {
+    RehashKeys(slots, strings_.size());
+    keys_.shrink_to_fit();
+  }
 }
 
 size_t DocumentStore::End(uint32_t id) const {

@@ -173,6 +173,9 @@ class DocumentStore {
   uint32_t Intern(std::string_view value);
   void InternKey(uint32_t id);
   void GrowKeys();
+  // Rebuilds the key table with `size` slots (a power of two), keeping the
+  // keys whose strings end at or before strings_end.
+  void RehashKeys(size_t size, size_t strings_end);
   uint32_t AddNode(NodeType type, ScalarTag tag, uint8_t flags, size_t begin, size_t end);
 
   std::shared_ptr<const PositionIndex> positions_;
