@@ -28,7 +28,7 @@ uint32_t HashKey(std::string_view s) {
     h ^= h >> 31;
   }
   uint64_t w = 0;
-  std::memcpy(&w, s.data() + i, s.size() - i);
+  if (i < s.size()) std::memcpy(&w, s.data() + i, s.size() - i);  // "" may have a null data()
   h = (h ^ w) * 0x94D049BB133111EBull;
   h ^= h >> 29;
   return static_cast<uint32_t>(h) ^ static_cast<uint32_t>(h >> 32);
@@ -121,6 +121,15 @@ void DocumentStore::InternKey(uint32_t id) {
   n.bits |= static_cast<uint32_t>(NodeData::kInterned) << 29;
 }
 
+namespace {
+// The empty key ("": 1 is valid JSON and YAML) may be interned while the
+// string arena is still unallocated: memcmp with a null pointer is undefined
+// even for zero bytes (UBSan, found by fuzz_json).
+bool SameBytes(const char* stored, std::string_view key) {
+  return key.empty() || std::memcmp(stored, key.data(), key.size()) == 0;
+}
+}  // namespace
+
 uint32_t DocumentStore::Intern(std::string_view value) {
   if (2 * (key_count_ + 1) > keys_.size()) GrowKeys();
   uint32_t hash = HashKey(value);
@@ -135,8 +144,7 @@ uint32_t DocumentStore::Intern(std::string_view value) {
       ++key_count_;
       return e.offset;
     }
-    if (e.hash == hash && e.length == value.size() &&
-        std::memcmp(strings_.data() + e.offset, value.data(), value.size()) == 0) {
+    if (e.hash == hash && e.length == value.size() && SameBytes(strings_.data() + e.offset, value)) {
       return e.offset;
     }
   }
@@ -165,8 +173,7 @@ bool DocumentStore::FindKey(std::string_view key, uint32_t* offset) const {
   for (size_t i = hash & mask;; i = (i + 1) & mask) {
     const KeyEntry& e = keys_[i];
     if (e.length == kEmptySlot) return false;
-    if (e.hash == hash && e.length == key.size() &&
-        std::memcmp(strings_.data() + e.offset, key.data(), key.size()) == 0) {
+    if (e.hash == hash && e.length == key.size() && SameBytes(strings_.data() + e.offset, key)) {
       *offset = e.offset;
       return true;
     }
