@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <set>
 
+#include <fmt/format.h>
+
 namespace kora {
 
 std::string Quote(std::string_view s) { return "\"" + std::string(s) + "\""; }
@@ -274,13 +276,80 @@ void DiagnosisBuilder::Open(std::string text, std::string missing) {
 }
 
 void DiagnosisBuilder::Affects(const std::vector<const ContainerProblem*>& problems) {
-  std::set<std::string> seen;
-  for (const ContainerProblem* p : problems) {
-    std::string status(p->pod->Status()["x-kora"]["status"].Str());
-    if (status.empty()) status = (p->init ? "Init:" : "") + p->reason;
-    std::string item = p->pod->Ref() + " (" + status + ")";
-    if (seen.insert(p->pod->Ref()).second) f_.affected.push_back(item);
+  for (const ContainerProblem* p : problems) Affects(*p->pod);
+}
+
+void DiagnosisBuilder::Affects(const Object& pod) {
+  std::string item = pod.Ref() + " (" + PodStatusText(pod) + ")";
+  for (const std::string& a : f_.affected) {
+    if (a == item) return;
   }
+  f_.affected.push_back(std::move(item));
+}
+
+std::string PodStatusText(const Object& pod) {
+  // Follows kubectl's printPod (pkg/printers/internalversion/printers.go).
+  Node status = pod.Status();
+  std::string_view pasted = status["x-kora"]["status"].Str();
+  if (!pasted.empty()) return std::string(pasted);
+  std::string reason(status["phase"].Str());
+  if (!status["reason"].Str().empty()) reason = std::string(status["reason"].Str());
+  for (Node c : status["conditions"].Items()) {
+    if (c["type"].Str() == "PodScheduled" && c["reason"].Str() == "SchedulingGated") reason = "SchedulingGated";
+  }
+  auto terminated_text = [](Node t, const char* prefix) {
+    if (!t["reason"].Str().empty()) return prefix + std::string(t["reason"].Str());
+    if (t["signal"].Int().value_or(0) != 0) return fmt::format("{}Signal:{}", prefix, t["signal"].Int().value_or(0));
+    return fmt::format("{}ExitCode:{}", prefix, t["exitCode"].Int().value_or(0));
+  };
+  bool initializing = false;
+  Node init_specs = pod.Spec()["initContainers"];
+  size_t i = 0;
+  for (Node cs : status["initContainerStatuses"].Items()) {
+    size_t index = i++;
+    Node state = cs["state"];
+    if (state["terminated"] && state["terminated"]["exitCode"].Int().value_or(-1) == 0) continue;
+    bool sidecar = false;
+    for (Node spec : init_specs.Items()) {
+      sidecar |= spec["name"].Str() == cs["name"].Str() && spec["restartPolicy"].Str() == "Always";
+    }
+    if (sidecar && cs["started"].Bool() == true) continue;
+    if (state["terminated"]) {
+      reason = terminated_text(state["terminated"], "Init:");
+    } else if (!state["waiting"]["reason"].Str().empty() && state["waiting"]["reason"].Str() != "PodInitializing") {
+      reason = "Init:" + std::string(state["waiting"]["reason"].Str());
+    } else {
+      reason = fmt::format("Init:{}/{}", index, std::max(init_specs.Size(), status["initContainerStatuses"].Size()));
+    }
+    initializing = true;
+    break;
+  }
+  bool initialized = false;
+  bool ready_condition = false;
+  for (Node c : status["conditions"].Items()) {
+    if (c["type"].Str() == "Initialized" && c["status"].Str() == "True") initialized = true;
+    if (c["type"].Str() == "Ready") ready_condition = c["status"].Str() == "True";
+  }
+  if (!initializing || initialized) {
+    bool has_running = false;
+    Node list = status["containerStatuses"];
+    // The first container's state wins: kubectl walks them from the last.
+    for (size_t k = list.Size(); k-- > 0;) {
+      Node cs = list.At(k);
+      Node state = cs["state"];
+      if (!state["waiting"]["reason"].Str().empty()) {
+        reason = std::string(state["waiting"]["reason"].Str());
+      } else if (state["terminated"]) {
+        reason = terminated_text(state["terminated"], "");
+      } else if (cs["ready"].Bool() == true && state["running"]) {
+        has_running = true;
+      }
+    }
+    if (reason == "Completed" && has_running) reason = ready_condition ? "Running" : "NotReady";
+  }
+  if (pod.Metadata()["deletionTimestamp"]) reason = status["reason"].Str() == "NodeLost" ? "Unknown" : "Terminating";
+  if (reason.empty()) reason = "Unknown";
+  return reason;
 }
 
 void DiagnosisBuilder::WorkloadStep(const Object& workload) {

@@ -75,8 +75,10 @@ class DiagnosisBuilder {
   void Hypothesis(std::string text, bool confirmed, std::string evidence);
   // A hypothesis the evidence cannot decide (it says what is missing).
   void Open(std::string text, std::string missing);
-  // The pods a diagnosis covers: "Pod/ns/name (Init:ImagePullBackOff)".
+  // The pods a diagnosis covers: "Pod/ns/name (Init:ImagePullBackOff)",
+  // with kubectl's STATUS.
   void Affects(const std::vector<const ContainerProblem*>& problems);
+  void Affects(const Object& pod);
   // The workload's own health, as the first step, when it is unhealthy.
   void WorkloadStep(const Object& workload);
 
@@ -84,6 +86,12 @@ class DiagnosisBuilder {
   const Context& ctx_;
   Finding& f_;
 };
+
+// What `kubectl get pods` shows in its STATUS column for a pod read from a
+// cluster (kubectl's own rules: Init:ImagePullBackOff, CrashLoopBackOff,
+// OOMKilled, Error, Pending, Terminating, ...); for a pasted row, the column
+// as pasted.
+std::string PodStatusText(const Object& pod);
 
 // The events about a pod (or, for a pod known only by name, those for that name).
 std::vector<const EventRecord*> PodEvents(const Context& ctx, const Object& pod);
