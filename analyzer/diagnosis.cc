@@ -372,6 +372,76 @@ void DiagnosisBuilder::WorkloadStep(const Object& workload) {
   }
 }
 
+std::string ProposedSelector(Node current, Node labels) {
+  auto stable = [](std::string_view key) {
+    return !IsControllerInjectedLabel(key) && key != "helm.sh/chart" && key != "chart" &&
+           key != "app.kubernetes.io/version" && key != "version" && key != "app.kubernetes.io/managed-by" &&
+           key != "heritage";
+  };
+  std::string out;
+  auto add = [&](std::string_view k, std::string_view v) {
+    out += (out.empty() ? "" : ",") + std::string(k) + "=" + std::string(v);
+  };
+  for (auto [k, v] : current.Entries()) {
+    Node have = labels[k.Str()];
+    if (have && !IsControllerInjectedLabel(k.Str())) add(k.Str(), have.Str());
+  }
+  if (!out.empty()) return out;
+  for (auto [k, v] : labels.Entries()) {
+    if (stable(k.Str())) add(k.Str(), v.Str());
+  }
+  return out;
+}
+
+std::string EndpointState::Describe() const {
+  std::string what;
+  if (!slices.empty()) {
+    what = slices.front()->Ref();
+    if (slices.size() > 1) what += fmt::format(" (and {} more EndpointSlice(s))", slices.size() - 1);
+  } else if (endpoints) {
+    what = endpoints->Ref();
+  }
+  if (ready == 0 && not_ready == 0) return what + (slices.empty() ? " lists no address" : " lists no endpoint");
+  return fmt::format("{} lists {} ready and {} not-ready {}", what, ready, not_ready,
+                     slices.empty() ? "address(es)" : "endpoint(s)");
+}
+
+EndpointState ServiceEndpoints(const Context& ctx, const Object& svc) {
+  EndpointState st;
+  auto target = [&](Node ref) {
+    if (ref["name"].Str().empty()) return std::string();
+    std::string_view ns = ref["namespace"].Str().empty() ? svc.ns : ref["namespace"].Str();
+    return fmt::format(" ({}/{}/{})", ref["kind"].Str().empty() ? "Pod" : ref["kind"].Str(), ns, ref["name"].Str());
+  };
+  for (ObjectId id : ctx.objects().OfKind("EndpointSlice")) {
+    const Object& slice = ctx.objects()[id];
+    if (slice.ns != svc.ns || slice.Label("kubernetes.io/service-name") != svc.name) continue;
+    st.slices.push_back(&slice);
+    for (Node ep : slice.Root()["endpoints"].Items()) {
+      // A missing ready condition means ready (discovery.k8s.io/v1).
+      if (ep["conditions"]["ready"].Bool() == false) {
+        ++st.not_ready;
+        st.not_ready_targets.push_back(std::string(ep["addresses"].At(0).Str()) + target(ep["targetRef"]));
+        if (ep["targetRef"]["kind"].Str() == "Pod") st.not_ready_pods.emplace_back(ep["targetRef"]["name"].Str());
+      } else {
+        ++st.ready;
+      }
+    }
+  }
+  if (!st.slices.empty()) return st;
+  st.endpoints = ctx.objects().Find("Endpoints", svc.ns, svc.name);
+  if (!st.endpoints) return st;
+  for (Node subset : st.endpoints->Root()["subsets"].Items()) {
+    st.ready += subset["addresses"].Size();
+    for (Node a : subset["notReadyAddresses"].Items()) {
+      ++st.not_ready;
+      st.not_ready_targets.push_back(std::string(a["ip"].Str()) + target(a["targetRef"]));
+      if (a["targetRef"]["kind"].Str() == "Pod") st.not_ready_pods.emplace_back(a["targetRef"]["name"].Str());
+    }
+  }
+  return st;
+}
+
 std::vector<const EventRecord*> PodEvents(const Context& ctx, const Object& pod) {
   std::vector<const EventRecord*> out = ctx.evidence().EventsOf(pod.id);
   // Duplicates of the same pod (dumped and pasted) share their events.

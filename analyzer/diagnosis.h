@@ -93,6 +93,31 @@ class DiagnosisBuilder {
 // as pasted.
 std::string PodStatusText(const Object& pod);
 
+// A selector to propose for pods with these labels, in place of `current`:
+// the keys of the current selector that the pods carry, with the pods'
+// values; else the pods' stable labels. Never a label a controller injects
+// (pod-template-hash, controller-revision-hash, ...) nor one that changes
+// with every release (helm.sh/chart, app.kubernetes.io/version). "" when
+// nothing is left. "app=web,tier=frontend".
+std::string ProposedSelector(Node current, Node labels);
+
+// What the endpoints controller published for a Service: its EndpointSlices
+// (kubernetes.io/service-name), preferred, else its Endpoints object.
+struct EndpointState {
+  std::vector<const Object*> slices;
+  const Object* endpoints = nullptr;  // only when there is no slice
+  size_t ready = 0;
+  size_t not_ready = 0;
+  std::vector<std::string> not_ready_targets;  // "10.244.1.17 (Pod/ns/name)"
+  std::vector<std::string> not_ready_pods;     // the names of the pods behind them
+  bool known() const { return !slices.empty() || endpoints; }
+  // The object to point at: the first slice, else the Endpoints.
+  const Object* evidence() const { return slices.empty() ? endpoints : slices.front(); }
+  // "EndpointSlice/shop/web-x7k2p lists 0 ready and 1 not-ready endpoint(s)".
+  std::string Describe() const;
+};
+EndpointState ServiceEndpoints(const Context& ctx, const Object& svc);
+
 // The events about a pod (or, for a pod known only by name, those for that name).
 std::vector<const EventRecord*> PodEvents(const Context& ctx, const Object& pod);
 // The newest event of a pod (or its controller) with one of these reasons whose message contains needle.

@@ -194,11 +194,13 @@ std::vector<Finding> RunRules(const Context& ctx) {
     reporter.set_rule(rule.get(), EffectiveSeverity(*rule, ctx.options()));
     rule->Check(ctx, reporter);
   }
-  std::vector<Finding> first_pass = findings;
-  for (const auto& rule : AllRules()) {
-    if (!RuleEnabled(*rule, ctx.options()) || !rule->NeedsFindings()) continue;
-    reporter.set_rule(rule.get(), EffectiveSeverity(*rule, ctx.options()));
-    rule->CheckFindings(ctx, first_pass, reporter);
+  for (int pass = 1; pass <= 2; ++pass) {
+    std::vector<Finding> earlier = findings;
+    for (const auto& rule : AllRules()) {
+      if (!RuleEnabled(*rule, ctx.options()) || !rule->NeedsFindings() || rule->FindingsPass() != pass) continue;
+      reporter.set_rule(rule.get(), EffectiveSeverity(*rule, ctx.options()));
+      rule->CheckFindings(ctx, earlier, reporter);
+    }
   }
   SortFindings(findings, ctx.sources());
   return findings;

@@ -2,6 +2,7 @@
 // explained through the objects it manages down to their root causes.
 #include <fmt/format.h>
 
+#include <map>
 #include <set>
 
 #include "analyzer/diagnosis.h"
@@ -9,6 +10,46 @@
 
 namespace kora {
 namespace {
+
+// Why a sync failed, read from Argo CD's messages; each message counts for the
+// first cause it names, the specific ones before "invalid".
+struct SyncCause {
+  const char* key;
+  const char* hypothesis;
+  std::vector<std::string_view> needles;
+  const char* fix;
+};
+
+const std::vector<SyncCause>& SyncCauses() {
+  static const std::vector<SyncCause> kCauses = {
+      {"immutable", "the sync changes an immutable field",
+       {"field is immutable", "immutable"},
+       "The object cannot be changed in place: delete it and sync again, or sync it with the Replace=true sync "
+       "option (argocd.argoproj.io/sync-options: Replace=true)."},
+      {"crd", "a CustomResourceDefinition the manifests need is not installed",
+       {"could not find the requested resource", "no matches for kind", "ensure CRDs are installed first"},
+       "Install the CRD before the objects that use it (an earlier sync wave, or the operator's own Application)."},
+      {"webhook", "an admission webhook denied an object",
+       {"admission webhook"},
+       "Change the object to satisfy the webhook's policy the message names, or fix the webhook."},
+      {"forbidden", "Argo CD may not manage the object (RBAC or AppProject)",
+       {"is forbidden", "not permitted in project", "cannot create resource", "Unauthorized"},
+       "Allow the object's kind and destination in the AppProject (spec.destinations, clusterResourceWhitelist / "
+       "namespaceResourceWhitelist), or give Argo CD's controller the RBAC the message names."},
+      {"hook", "a sync hook failed",
+       {"hook", "BackoffLimitExceeded", "backoff limit"},
+       "Read the hook Job's logs (kubectl logs job/<hook> -n <namespace>), fix it, and sync again."},
+      {"manifests", "Argo CD could not generate the manifests (repository, Helm or Kustomize error)",
+       {"Manifest generation error", "helm template", "kustomize build", "repository not found",
+        "authentication required", "ComparisonError"},
+       "Fix the source the error names (the chart's values, the kustomization, the repository URL or its "
+       "credentials), commit, and sync again."},
+      {"invalid", "the API server rejected an object as invalid",
+       {"is invalid", "Invalid value", "error validating", "unknown field", "strict decoding error"},
+       "Correct the field the error names in the manifest, commit, and sync again."},
+  };
+  return kCauses;
+}
 
 class ApplicationDegraded : public Rule {
  public:
@@ -29,6 +70,8 @@ class ApplicationDegraded : public Rule {
     return i;
   }
   bool NeedsFindings() const override { return true; }
+  // After rollout-degraded, which itself reads the pod diagnoses.
+  int FindingsPass() const override { return 2; }
   void Check(const Context&, Reporter&) const override {}
 
   void CheckFindings(const Context& ctx, const std::vector<Finding>& findings, Reporter& out) const override {
@@ -61,7 +104,18 @@ class ApplicationDegraded : public Rule {
         for (const ChainStep& s : f.chain) hit |= s.loc.object != kNoObject && is_managed(s.loc.object);
         if (hit) causes.push_back(&f);
       }
-      std::string health_text = recorded.applies ? std::string(HealthName(recorded.health)) : "unknown";
+      // The worse of what Argo CD recorded and what kora computes from the
+      // objects in the input; an Unknown (or absent) one yields to the other.
+      bool recorded_known = recorded.applies && recorded.health != Health::kUnknown;
+      bool computed_known = computed.applies && computed.health != Health::kUnknown;
+      Health shown = !recorded_known && !computed_known ? Health::kUnknown
+                     : !recorded_known                  ? computed.health
+                     : !computed_known                  ? recorded.health
+                     : IsWorse(computed.health, recorded.health) ? computed.health
+                                                                 : recorded.health;
+      std::string health_text(HealthName(shown));
+      std::string recorded_text = recorded.applies ? std::string(HealthName(recorded.health)) : "no health";
+      bool differs = recorded_known && computed_known && recorded.health != computed.health;
       Node at = app.Status()["health"] ? app.Status()["health"] : app.Metadata()["name"];
       std::string at_path = app.Status()["health"] ? "status.health" : "metadata.name";
       auto app_step = [&](DiagnosisBuilder& b) {
@@ -70,6 +124,8 @@ class ApplicationDegraded : public Rule {
                                           app.Status()["sync"]["status"].Str().empty()
                                               ? "unknown"
                                               : std::string(app.Status()["sync"]["status"].Str())));
+        s.evidence.push_back("status.health.status (as Argo CD recorded it): " + recorded_text +
+                             (recorded.message.empty() ? "" : " — " + recorded.message));
         if (computed.applies) {
           s.evidence.push_back("health computed from the managed objects in the input: " +
                                std::string(HealthName(computed.health)) +
@@ -101,8 +157,59 @@ class ApplicationDegraded : public Rule {
                    fmt::format("{} {}/{}: {} {}", r["kind"].Str(), r["namespace"].Str(), r["name"].Str(), st,
                                r["message"].Str()));
           }
-          f.fix = "Fix the manifest the sync error names, commit, and sync again (argocd app sync " +
-                  std::string(app.name) + ").";
+          // Everything Argo CD said about the failed sync.
+          std::vector<std::string> said;
+          if (!op["message"].Str().empty()) said.push_back(std::string(op["message"].Str()));
+          for (Node r : op["syncResult"]["resources"].Items()) {
+            if (r["status"].Str() != "Synced" && !r["message"].Str().empty()) said.push_back(std::string(r["message"].Str()));
+            if (r["hookPhase"].Str() == "Failed" || r["hookPhase"].Str() == "Error") {
+              said.push_back(fmt::format("hook {} {}: {}", r["kind"].Str(), r["name"].Str(), r["hookPhase"].Str()));
+            }
+          }
+          for (Node c : app.Status()["conditions"].Items()) {
+            if (c["type"].Str().find("Error") != std::string_view::npos) {
+              said.push_back(std::string(c["type"].Str()) + ": " + std::string(c["message"].Str()));
+            }
+          }
+          auto names = [](const SyncCause& c, const std::string& m) {
+            for (std::string_view n : c.needles) {
+              if (m.find(n) != std::string::npos) return true;
+            }
+            return false;
+          };
+          std::map<std::string_view, std::string> hits;  // cause key -> the first message naming it
+          std::map<std::string_view, const SyncCause*> counted_for;  // cause key -> the cause its message went to
+          for (const std::string& m : said) {
+            const SyncCause* first = nullptr;
+            for (const SyncCause& c : SyncCauses()) {
+              if (!names(c, m)) continue;
+              if (!first) {
+                first = &c;
+                hits.emplace(c.key, m.substr(0, 240));
+              } else {
+                counted_for.emplace(c.key, first);
+              }
+            }
+          }
+          std::string fix;
+          for (const SyncCause& c : SyncCauses()) {
+            std::string hit = hits.count(c.key) ? hits[c.key] : std::string();
+            if (said.empty()) {
+              b.Open(c.hypothesis, "no sync error message in the evidence (argocd app get " + std::string(app.name) +
+                                       " shows it)");
+            } else if (!hit.empty()) {
+              b.Hypothesis(c.hypothesis, true, hit);
+              if (fix.empty()) fix = c.fix;
+            } else if (counted_for.count(c.key)) {
+              b.Hypothesis(c.hypothesis, false,
+                           std::string("the error that says so is more precisely explained: ") +
+                               counted_for[c.key]->hypothesis);
+            } else {
+              b.Hypothesis(c.hypothesis, false, "the sync messages do not say so");
+            }
+          }
+          f.fix = (fix.empty() ? std::string("Fix the manifest the sync error names, commit, and sync again.") : fix) +
+                  "\nargocd app sync " + std::string(app.name);
           f.verify = "argocd app get " + std::string(app.name) + " (or kubectl get application " +
                      std::string(app.name) + " -n " + std::string(app.ns) + ")";
         }
@@ -110,15 +217,16 @@ class ApplicationDegraded : public Rule {
       if (!degraded) continue;
       if (causes.empty()) {
         Finding& f = out.Report(app, at, at_path,
-                                fmt::format("{} is Degraded; the evidence does not show why: {}", app.Ref(),
+                                fmt::format("{} is {}; the evidence does not show why: {}", app.Ref(), health_text,
                                             computed.applies && !computed.message.empty() ? computed.message
                                                                                            : recorded.message));
         if (out.Discarded(f)) continue;
         f.cause = "unexplained";
-        f.symptom = fmt::format("Argo CD shows {} as {}", app.Ref(), health_text);
+        f.symptom = recorded_known ? fmt::format("Argo CD shows {} as {}", app.Ref(), recorded_text)
+                                   : fmt::format("{} is {}", app.Ref(), health_text);
         DiagnosisBuilder b(ctx, f);
         app_step(b);
-        b.Hypothesis("a managed workload's pods fail", false,
+        b.Open("a managed workload's pods fail",
                      "no failing pod of a managed object is in the input; add `kubectl get pods -o yaml` and events "
                      "of the destination namespace");
         f.fix = "Collect the evidence of the managed objects: kubectl get all,events -n " +
@@ -128,16 +236,21 @@ class ApplicationDegraded : public Rule {
       }
       for (const Finding* cause : causes) {
         Finding& f = out.Report(app, at, at_path,
-                                fmt::format("{} is {} because {}", app.Ref(), health_text, cause->message));
+                                fmt::format("{} is {}{} because {}", app.Ref(), health_text,
+                                            differs && shown != recorded.health
+                                                ? " (Argo CD last recorded " + recorded_text + ")"
+                                                : "",
+                                            cause->message));
         if (out.Discarded(f)) continue;
         f.cause = cause->cause;
         f.container = cause->container;
-        f.symptom = fmt::format("Argo CD shows {} as {}", app.Ref(), health_text);
+        f.symptom = recorded_known ? fmt::format("Argo CD shows {} as {}", app.Ref(), recorded_text)
+                                   : fmt::format("{} is {}", app.Ref(), health_text);
         DiagnosisBuilder b(ctx, f);
         app_step(b);
         for (const ChainStep& s : cause->chain) f.chain.push_back(s);
         f.affected = cause->affected;
-        f.hypotheses.push_back(Hypothesis{"Argo CD shows a stale or wrong status", false,
+        f.hypotheses.push_back(Hypothesis{"the Application is healthy and only Argo CD's status is wrong", false,
                                           "the managed objects' own status and events show the failure"});
         f.hypotheses.push_back(Hypothesis{"the last sync failed", sync_failed,
                                           op ? "operationState.phase is " + std::string(op["phase"].Str())

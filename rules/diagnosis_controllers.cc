@@ -191,25 +191,25 @@ class ServiceNoReadyEndpoints : public Rule {
     return i;
   }
   void Check(const Context& ctx, Reporter& out) const override {
+    std::set<std::string> failing;  // pods another diagnosis explains
+    bool failing_known = false;
     for (ObjectId id : ctx.objects().OfKind("Service")) {
       const Object& svc = ctx.objects()[id];
       if (ctx.Shadowed(id)) continue;
       Node sel = svc.Spec()["selector"];
       if (!sel.IsMap() || sel.Size() == 0) continue;
-      // Live pods selected by this Service (pods read from a cluster, dumped or pasted).
+      // Live pods selected by this Service (pods read from a cluster, dumped
+      // or pasted), and the workload templates it selects.
       std::vector<const Object*> pods;
+      std::vector<const PodTemplate*> templates;
       for (const PodTemplate* t : ctx.graph().SelectedPods(id)) {
         const Object& o = ctx.objects()[t->object];
         if (o.kind == "Pod" && o.live()) pods.push_back(&o);
+        if (!t->is_pod) templates.push_back(t);
       }
-      // Endpoints in the input say it directly.
-      const Object* ep = ctx.objects().Find("Endpoints", svc.ns, svc.name);
-      bool ep_empty = false;
-      if (ep) {
-        size_t ready = 0;
-        for (Node subset : ep->Root()["subsets"].Items()) ready += subset["addresses"].Size();
-        ep_empty = ready == 0;
-      }
+      // The EndpointSlices (or Endpoints) in the input say it directly.
+      EndpointState eps = ServiceEndpoints(ctx, svc);
+      bool eps_empty = eps.known() && eps.ready == 0;
       std::vector<const Object*> unready;
       for (const Object* p : pods) {
         bool ready = false;
@@ -221,11 +221,13 @@ class ServiceNoReadyEndpoints : public Rule {
         if (!ready) unready.push_back(p);
       }
       bool all_unready = !pods.empty() && unready.size() == pods.size();
-      if (!all_unready && !ep_empty) continue;
+      if (!all_unready && !eps_empty) continue;
       // Pods that are not ready because their containers fail are explained
       // by that failure's own diagnosis: one root cause, one diagnosis.
-      std::set<std::string> failing;
-      for (const ContainerProblem& p : ContainerProblems(ctx)) failing.insert(p.pod->Ref());
+      if (!failing_known) {
+        for (const ContainerProblem& p : ContainerProblems(ctx)) failing.insert(p.pod->Ref());
+        failing_known = true;
+      }
       bool explained = !unready.empty();
       for (const Object* p : unready) {
         if (!failing.count(p->Ref()) && p->Status()["phase"].Str() != "Pending") explained = false;
@@ -239,16 +241,31 @@ class ServiceNoReadyEndpoints : public Rule {
       }
       if (rollout_service) continue;
       std::string ns(svc.ns);
-      // Why the pods are not ready.
-      std::string why = "the selected pods are not ready";
+      std::string selector = LabelSelector::FromMap(sel).ToString();
+      // The pods behind the not-ready endpoints, when the pods themselves
+      // are not in the input (only the EndpointSlices are).
+      bool pods_elsewhere = pods.empty() && eps.not_ready > 0;
       const EventRecord* probe = nullptr;
       for (const Object* p : unready) {
         if (const EventRecord* e = FindEvent(PodEvents(ctx, *p), {"Unhealthy"}, "Readiness probe failed")) probe = e;
       }
-      // With no pod selected but pods in the namespace, the selector is wrong.
+      if (pods_elsewhere) {
+        for (const std::string& name : eps.not_ready_pods) {
+          std::vector<const EventRecord*> events;
+          if (const auto* idx = ctx.evidence().Unattached("Pod", ns, name)) {
+            for (size_t i : *idx) events.push_back(&ctx.evidence().events()[i]);
+          }
+          if (const EventRecord* e = FindEvent(events, {"Unhealthy"}, "Readiness probe failed")) probe = e;
+        }
+      }
+      std::string first_unready = !unready.empty()               ? std::string(unready.front()->name)
+                                  : !eps.not_ready_pods.empty() ? eps.not_ready_pods.front()
+                                                                : std::string("<pod>");
+      // With no pod selected but pods in the namespace, the selector is wrong:
+      // the closest pod is the one carrying most of the selector's keys.
       const Object* near = nullptr;
       size_t near_score = 0;
-      if (pods.empty()) {
+      if (pods.empty() && !pods_elsewhere) {
         for (const PodTemplate* t : ctx.graph().PodsIn(svc.ns)) {
           const Object& o = ctx.objects()[t->object];
           if (o.kind != "Pod" || !o.live()) continue;
@@ -260,14 +277,34 @@ class ServiceNoReadyEndpoints : public Rule {
           }
         }
       }
-      std::string cause = pods.empty() ? (near ? "selector-matches-nothing" : "no-pods")
-                          : probe     ? "readiness-probe-failing"
-                                      : "pods-not-ready";
-      if (probe) why = "their readiness probe fails: " + std::string(probe->message);
-      if (pods.empty()) {
-        why = near ? "its selector " + LabelSelector::FromMap(sel).ToString() + " matches none of the pods in namespace " +
-                         Quote(ns) + " (e.g. " + near->Ref() + " has " + LabelSelector::FromMap(near->Labels()).ToString() + ")"
-                   : "no pod in the input is selected and the Endpoints list no ready address";
+      std::string cause = pods.empty() && !pods_elsewhere ? (near ? "selector-matches-nothing" : "no-pods")
+                          : probe                         ? "readiness-probe-failing"
+                                                          : "pods-not-ready";
+      // The workload behind the closest pod carries the labels to select on.
+      const Object* near_workload = near ? &WorkloadOf(ctx, *near) : nullptr;
+      Node near_labels = near ? near->Labels() : Node();
+      if (near_workload && near_workload != near) {
+        for (ObjectId same : ctx.objects().SameIdentity(near_workload->id)) {
+          if (const PodTemplate* t = ctx.graph().TemplateOf(same)) near_labels = t->Labels();
+        }
+      }
+      std::string proposed = near ? ProposedSelector(sel, near_labels) : std::string();
+      std::string why;
+      if (cause == "selector-matches-nothing") {
+        why = "its selector " + selector + " matches none of the pods in namespace " + Quote(ns) + " (e.g. " +
+              near->Ref() + " has " + LabelSelector::FromMap(near->Labels()).ToString() + ")";
+      } else if (cause == "no-pods") {
+        why = templates.empty()
+                  ? "no pod in namespace " + Quote(ns) + " has labels " + selector +
+                        (eps.known() ? " and " + eps.Describe() : "")
+                  : "it selects the pods of " + ctx.objects()[templates.front()->object].Ref() +
+                        ", but none of them is running" + (eps.known() ? " (" + eps.Describe() + ")" : "");
+      } else if (probe) {
+        why = "their readiness probe fails: " + std::string(probe->message);
+      } else if (pods_elsewhere) {
+        why = eps.Describe() + ", and the pods are not in the input to say why";
+      } else {
+        why = fmt::format("the {} selected pod(s) run but none is ready", pods.size());
       }
       std::vector<std::string> ingresses;
       for (const Reference* r : ctx.graph().Referrers(id, EdgeKind::kIngressBackend)) ingresses.push_back(ctx.objects()[r->from].Ref());
@@ -279,31 +316,138 @@ class ServiceNoReadyEndpoints : public Rule {
       f.symptom = svc.Ref() + " has no ready endpoints";
       DiagnosisBuilder b(ctx, f);
       ChainStep& s = b.Step(svc, sel, "spec.selector",
-                            fmt::format("{} selects {} pod(s) in the input, {} ready", svc.Ref(), pods.size(),
-                                        pods.size() - unready.size()));
-      if (ep) s.evidence.push_back(ep->Ref() + (ep_empty ? " lists no ready address" : " lists ready addresses"));
+                            pods_elsewhere
+                                ? fmt::format("spec.selector of {} is {}: its pods are not in the input, its "
+                                              "endpoints list them",
+                                              svc.Ref(), selector)
+                                : fmt::format("spec.selector of {} is {}: it selects {} pod(s) in the input, {} ready",
+                                              svc.Ref(), selector, pods.size(), pods.size() - unready.size()));
       for (const std::string& ing : ingresses) s.evidence.push_back("routed to by " + ing);
-      for (const Object* p : unready) {
-        b.Step(*p, p->Status(), "status", p->Ref() + " is not ready");
-        f.affected.push_back(p->Ref());
-        if (f.chain.size() > 6) break;
+      if (const Object* e = eps.evidence()) {
+        ChainStep& es = b.Step(*e, e->Root()[eps.slices.empty() ? "subsets" : "endpoints"],
+                               eps.slices.empty() ? "subsets" : "endpoints", eps.Describe());
+        for (const std::string& t : eps.not_ready_targets) {
+          es.evidence.push_back("not ready: " + t);
+          if (es.evidence.size() >= 5) break;
+        }
       }
-      if (probe) b.StepEvent(*probe, "the readiness probe fails");
+      size_t shown = 0;
+      for (const Object* p : unready) {
+        b.Affects(*p);
+        if (shown++ >= 5) continue;
+        std::string conditions;
+        for (Node c : p->Status()["conditions"].Items()) {
+          if (c["type"].Str() != "Ready" && c["type"].Str() != "ContainersReady") continue;
+          conditions += fmt::format("{}{}={}{}", conditions.empty() ? "" : ", ", c["type"].Str(), c["status"].Str(),
+                                    c["reason"].Str().empty() ? "" : " (" + std::string(c["reason"].Str()) + ")");
+        }
+        b.Step(*p, p->Status(), "status",
+               fmt::format("{} is {} and not ready{}", p->Ref(), PodStatusText(*p),
+                           conditions.empty() ? "" : ": " + conditions));
+      }
+      if (probe) b.StepEvent(*probe, "the readiness probe fails, so the endpoints controller leaves the pod out");
       if (near) {
         b.Step(*near, near->Labels(), "metadata.labels",
-               near->Ref() + " has labels " + LabelSelector::FromMap(near->Labels()).ToString() + ", which the selector misses");
+               fmt::format("{} has labels {}, which the selector {} misses", near->Ref(),
+                           LabelSelector::FromMap(near->Labels()).ToString(), selector));
       }
-      b.Hypothesis("the selector matches no pod", pods.empty(), pods.empty() ? "no selected pod in the input" : std::to_string(pods.size()) + " pod(s) selected");
-      b.Hypothesis("the readiness probe fails", probe != nullptr, probe ? std::string(probe->message) : "no failing readiness probe event");
-      b.Hypothesis("the pods are not running", cause == "pods-not-ready", "see the pods' own diagnoses");
-      f.fix = cause == "selector-matches-nothing"
-                  ? "Make spec.selector of " + svc.Ref() + " match the pods' labels (" +
-                        LabelSelector::FromMap(near->Labels()).ToString() + "), or fix the workload's labels."
-              : probe ? "Check the readiness probe against the application (path, port, timeouts): kubectl describe pod " +
-                          std::string(unready.front()->name) + " -n " + ns
-                    : "Fix the pods' own failure first (see the other diagnoses), then watch kubectl get endpoints " +
-                          std::string(svc.name) + " -n " + ns;
-      f.verify = fmt::format("kubectl get endpoints {} -n {} (ready addresses appear)", svc.name, ns);
+      if (cause == "no-pods" && !templates.empty()) {
+        const PodTemplate* t = templates.front();
+        const Object& w = ctx.objects()[t->object];
+        Node replicas = w.Spec()["replicas"];
+        b.Step(w, replicas ? replicas : t->Labels(), replicas ? "spec.replicas" : t->meta_path + ".labels",
+               replicas ? fmt::format("{} has the selected labels and spec.replicas {}, and none of its pods is in the "
+                                      "input",
+                                      w.Ref(), replicas.Str())
+                        : fmt::format("{} has the selected labels, and none of its pods is in the input", w.Ref()));
+      }
+      // Hypotheses: why a Service can lack ready endpoints.
+      std::string selected = pods_elsewhere ? "the selector matches pods: " + eps.Describe()
+                                            : fmt::format("the selector matches {} pod(s) in the input", pods.size());
+      if (cause == "selector-matches-nothing") {
+        b.Hypothesis("the selector does not match the pods' labels", true,
+                     near->Ref() + " has " + LabelSelector::FromMap(near->Labels()).ToString() + ", not " + selector);
+      } else if (cause == "no-pods") {
+        b.Open("the selector does not match the pods' labels",
+               "no pod of namespace " + Quote(ns) + " is in the input to compare with (kubectl get pods -n " + ns +
+                   " --show-labels)");
+      } else {
+        b.Hypothesis("the selector does not match the pods' labels", false, selected);
+      }
+      b.Hypothesis("no pod with the selected labels is running", cause == "no-pods",
+                   cause == "no-pods" ? (templates.empty() ? "no pod and no workload in namespace " + Quote(ns) +
+                                                                 " of the input has labels " + selector
+                                                           : ctx.objects()[templates.front()->object].Ref() +
+                                                                 " has them, but none of its pods is in the input")
+                   : cause == "selector-matches-nothing" ? "pods run in namespace " + Quote(ns) + ", with other labels"
+                                                         : selected);
+      if (pods.empty() && !pods_elsewhere) {
+        b.Hypothesis("the readiness probe fails", false, "no pod is selected, so none is probed");
+      } else {
+        b.Hypothesis("the readiness probe fails", probe != nullptr,
+                     probe ? std::string(probe->message) : "no Readiness probe failed event for the selected pods");
+      }
+      const std::string not_ready = "the selected pods run but report not ready, and no event says why";
+      if (pods.empty() && !pods_elsewhere) {
+        b.Hypothesis(not_ready, false, "no pod is selected");
+      } else if (probe) {
+        b.Hypothesis(not_ready, false, "the failing readiness probe says why");
+      } else if (pods_elsewhere) {
+        b.Open(not_ready, eps.Describe() + "; the pods are not in the input (kubectl get pods -n " + ns + " -l " +
+                              selector + " -o yaml and their events)");
+      } else {
+        std::string states;
+        for (const Object* p : unready) {
+          if (states.size() > 200) break;
+          states += (states.empty() ? "" : ", ") + std::string(p->name) + " " + PodStatusText(*p);
+        }
+        b.Hypothesis(not_ready, true,
+                     fmt::format("{} of {} selected pod(s) are running with Ready=False ({}), and there is no "
+                                 "Unhealthy or other event about them",
+                                 unready.size(), pods.size(), states));
+      }
+      b.Hypothesis("the pods crash or cannot start (their own diagnosis explains the Service)", false,
+                   pods_elsewhere ? "the endpoints exist, so their pods run; the pods are not in the input to check further"
+                   : pods.empty() ? "no pod is selected"
+                                  : "no selected pod is crashing, Pending or failing to start");
+      // The fix: what to change, with the labels to use.
+      if (cause == "selector-matches-nothing") {
+        f.fix = proposed.empty()
+                    ? "Make spec.selector of " + svc.Ref() + " match the labels of the pods that should serve it " +
+                          "(kubectl get pods -n " + ns + " --show-labels), or fix the workload's labels."
+                    : "Set spec.selector of " + svc.Ref() + " to " + proposed + " (the labels of " +
+                          (near_workload && near_workload != near ? near_workload->Ref() + "'s pods" : near->Ref()) +
+                          ", without the ones controllers add per revision), or give the pods the labels " + selector +
+                          " in the pod template of " +
+                          (near_workload && near_workload != near ? near_workload->Ref() : std::string("their workload")) +
+                          ".";
+      } else if (cause == "no-pods") {
+        if (!templates.empty()) {
+          const Object& w = ctx.objects()[templates.front()->object];
+          f.fix = w.Spec()["replicas"].Int().value_or(1) == 0
+                      ? fmt::format("{} is scaled to 0: kubectl scale {} {} --replicas=1 -n {}", w.Ref(),
+                                    KubectlKind(w.kind), w.name, ns)
+                      : fmt::format("Find out why {} has no running pods: kubectl describe {} {} -n {} and kubectl get "
+                                    "pods -n {} -l {} (add them to kora's input for the full diagnosis).",
+                                    w.Ref(), KubectlKind(w.kind), w.name, ns, ns, selector);
+        } else {
+          f.fix = fmt::format("Deploy the workload that should serve {} with pod labels {} in namespace {}, or, if "
+                              "its pods carry other labels, set spec.selector to them (kubectl get pods -n {} "
+                              "--show-labels); delete the Service if nothing should serve it.",
+                              svc.Ref(), selector, ns, ns);
+        }
+      } else if (probe) {
+        f.fix = "Check the readiness probe against the application (path, port, timeouts): kubectl describe pod " +
+                first_unready + " -n " + ns;
+      } else {
+        f.fix = fmt::format("Find out why the pods report not ready: kubectl describe pod {} -n {} (Conditions, "
+                            "Readiness, Events) and kubectl logs {} -n {}; then watch kubectl get endpointslices -n {} "
+                            "-l kubernetes.io/service-name={}",
+                            first_unready, ns, first_unready, ns, ns, svc.name);
+      }
+      f.verify = fmt::format("kubectl get endpointslices -n {} -l kubernetes.io/service-name={} (ready endpoints "
+                             "appear)",
+                             ns, svc.name);
     }
   }
 };

@@ -1,7 +1,8 @@
 // Scenarios: fixtures/scenarios/<name>/ holds the evidence of one incident
 // and `expected.diagnoses`, the diagnoses kora must produce: exactly these,
 // no more, no fewer (rule | object | cause per line). An optional
-// `expected.details` says what those diagnoses must (or must not) say:
+// `expected.details` says what those diagnoses (or other findings) must (or
+// must not) say:
 // `rule | object | field | contains|lacks | text`, where field is one of
 // message, fix, verify, symptom, chain (step messages and their evidence),
 // chain-objects (the object each step is located at), hypotheses
@@ -133,10 +134,10 @@ TEST_P(Scenario, DiagnosesSayWhatTheDetailsExpect) {
     ASSERT_TRUE(op == "contains" || op == "lacks") << line;
     std::vector<const Finding*> matching;
     for (const Finding& f : a.findings) {
-      if (!f.IsDiagnosis() || f.rule != rule || f.loc.object == kNoObject) continue;
+      if (f.rule != rule || f.loc.object == kNoObject) continue;
       if ((*a.load.objects)[f.loc.object].Ref() == object) matching.push_back(&f);
     }
-    ASSERT_FALSE(matching.empty()) << "no diagnosis " << rule << " on " << object << " for: " << line;
+    ASSERT_FALSE(matching.empty()) << "no finding " << rule << " on " << object << " for: " << line;
     std::string values;
     bool found = false;
     for (const Finding* f : matching) {
