@@ -164,6 +164,25 @@ void Reporter::RelateAt(Finding& f, const Location& loc, std::string message) {
 
 bool Reporter::Discarded(const Finding& f) const { return &f == &discard_; }
 
+void Reporter::Amend(const Object& obj, const Finding& earlier, std::function<void(Finding&)> change) {
+  if (!earlier_ || Suppressed(obj)) return;
+  const Finding* first = earlier_->data();
+  if (&earlier < first || &earlier >= first + earlier_->size()) return;
+  // The pass only appends to out_, so a finding keeps its index in it.
+  amendments_.emplace_back(static_cast<size_t>(&earlier - first), std::move(change));
+}
+
+void Reporter::BeginPass(const std::vector<Finding>* earlier) {
+  earlier_ = earlier;
+  amendments_.clear();
+}
+
+void Reporter::EndPass() {
+  for (auto& [index, change] : amendments_) change(out_[index]);
+  amendments_.clear();
+  earlier_ = nullptr;
+}
+
 void Reporter::Relate(Finding& f, const Object& obj, Node at, std::string path, std::string message) {
   RelatedLocation r;
   r.loc.file = obj.file;
@@ -196,11 +215,13 @@ std::vector<Finding> RunRules(const Context& ctx) {
   }
   for (int pass = 1; pass <= 2; ++pass) {
     std::vector<Finding> earlier = findings;
+    reporter.BeginPass(&earlier);
     for (const auto& rule : AllRules()) {
       if (!RuleEnabled(*rule, ctx.options()) || !rule->NeedsFindings() || rule->FindingsPass() != pass) continue;
       reporter.set_rule(rule.get(), EffectiveSeverity(*rule, ctx.options()));
       rule->CheckFindings(ctx, earlier, reporter);
     }
+    reporter.EndPass();
   }
   SortFindings(findings, ctx.sources());
   return findings;

@@ -2,6 +2,7 @@
 // explained through the objects it manages down to their root causes.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -61,9 +62,10 @@ class ApplicationDegraded : public Rule {
         .category = "diagnosis",
         .help = "Diagnosis from evidence: an Argo CD Application whose health is Degraded (as Argo CD recorded it, "
                 "or as kora computes it from the objects it manages, with Argo CD's health rules), or whose last "
-                "sync operation failed. An Application is only a roll-up: kora follows it to the managed objects "
-                "that are unhealthy and to the root cause of each (one finding per root cause), so the chain reads "
-                "Application -> workload -> pods -> the object that broke them.",
+                "sync operation failed. An Application is only a roll-up: each root cause of its managed objects is "
+                "reported once, by the diagnosis that names it, with the Application as the first step of its chain "
+                "(Application -> workload -> pods -> the object that broke them); this rule reports what no "
+                "diagnosis explains and failed syncs, with the cause Argo CD's messages name.",
         .fix = "Fix the root cause named in the chain; Argo CD reports the Application Healthy once its objects "
                "are (a hard refresh is not needed).",
     };
@@ -97,12 +99,62 @@ class ApplicationDegraded : public Rule {
         const Object& o = ctx.objects()[g.Root(oid)];
         return managed.count(std::string(o.kind) + "/" + std::string(o.ns) + "/" + std::string(o.name)) > 0;
       };
+      // The root-cause diagnoses of its managed objects, and the managed
+      // objects each one explains.
       std::vector<const Finding*> causes;
+      std::set<std::string> covered;
       for (const Finding& f : findings) {
         if (!f.IsDiagnosis() || f.rule == info().id) continue;
-        bool hit = f.loc.object != kNoObject && is_managed(f.loc.object);
-        for (const ChainStep& s : f.chain) hit |= s.loc.object != kNoObject && is_managed(s.loc.object);
+        bool hit = false;
+        auto touch = [&](ObjectId oid) {
+          if (oid == kNoObject || !is_managed(oid)) return;
+          hit = true;
+          covered.insert(ctx.objects()[g.Root(oid)].Ref());
+        };
+        touch(f.loc.object);
+        for (const ChainStep& s : f.chain) touch(s.loc.object);
         if (hit) causes.push_back(&f);
+      }
+      // The managed objects that are Degraded: assessed from their live copy
+      // in the input, else as Argo CD recorded them in status.resources.
+      std::vector<std::string> unexplained;  // "Deployment/shop/api: Degraded (message)"
+      std::set<std::string> seen;
+      for (const Reference* r : g.References(id, EdgeKind::kManages)) {
+        const GraphVertex& v = g.vertex(r->to);
+        std::string ref = v.kind + "/" + v.ns + "/" + v.name;
+        if (v.ns.empty()) ref = v.kind + "/" + v.name;
+        if (!seen.insert(ref).second || covered.count(ref)) continue;
+        for (ObjectId oid : ctx.objects().OfKind(v.kind)) {
+          const Object& o = ctx.objects()[oid];
+          if (o.ns != v.ns || o.name != v.name || !o.live()) continue;
+          HealthStatus h = AssessHealth(o);
+          if (h.applies && h.health == Health::kDegraded) {
+            unexplained.push_back(ref + ": Degraded" + (h.message.empty() ? "" : " (" + h.message + ")"));
+            break;
+          }
+        }
+      }
+      for (Node r : app.Status()["resources"].Items()) {
+        if (r["health"]["status"].Str() != "Degraded") continue;
+        std::string ref = r["namespace"].Str().empty()
+                              ? fmt::format("{}/{}", r["kind"].Str(), r["name"].Str())
+                              : fmt::format("{}/{}/{}", r["kind"].Str(), r["namespace"].Str(), r["name"].Str());
+        if (covered.count(ref) || std::find_if(unexplained.begin(), unexplained.end(), [&](const std::string& u) {
+              return u.rfind(ref + ":", 0) == 0;
+            }) != unexplained.end()) {
+          continue;
+        }
+        // An object the input has, assessed healthy now: Argo CD's record is behind.
+        bool live_here = false;
+        for (ObjectId oid : ctx.objects().OfKind(r["kind"].Str())) {
+          const Object& o = ctx.objects()[oid];
+          live_here |= o.ns == r["namespace"].Str() && o.name == r["name"].Str() && o.live();
+        }
+        if (live_here) continue;
+        unexplained.push_back(ref + ": Degraded as Argo CD recorded it" +
+                              (r["health"]["message"].Str().empty()
+                                   ? std::string()
+                                   : " (" + std::string(r["health"]["message"].Str()) + ")"));
       }
       // The worse of what Argo CD recorded and what kora computes from the
       // objects in the input; an Unknown (or absent) one yields to the other.
@@ -120,7 +172,10 @@ class ApplicationDegraded : public Rule {
       std::string at_path = app.Status()["health"] ? "status.health" : "metadata.name";
       auto app_step = [&](DiagnosisBuilder& b) {
         ChainStep& s = b.Step(app, at, at_path,
-                              fmt::format("{} is {} (sync: {})", app.Ref(), health_text,
+                              fmt::format("{} is {} ({}sync: {})", app.Ref(), health_text,
+                                          differs && shown != recorded.health
+                                              ? "Argo CD last recorded " + recorded_text + "; "
+                                              : "",
                                           app.Status()["sync"]["status"].Str().empty()
                                               ? "unknown"
                                               : std::string(app.Status()["sync"]["status"].Str())));
@@ -154,8 +209,10 @@ class ApplicationDegraded : public Rule {
             std::string_view st = r["status"].Str();
             if (st == "Synced") continue;
             b.Step(app, r, "status.operationState.syncResult.resources",
-                   fmt::format("{} {}/{}: {} {}", r["kind"].Str(), r["namespace"].Str(), r["name"].Str(), st,
-                               r["message"].Str()));
+                   fmt::format("{} {}/{} did not sync ({}{}): {}", r["kind"].Str(), r["namespace"].Str(),
+                               r["name"].Str(), st.empty() ? "no status" : st,
+                               r["hookPhase"].Str().empty() ? "" : ", hook " + std::string(r["hookPhase"].Str()),
+                               r["message"].Str().empty() ? "no message recorded" : r["message"].Str()));
           }
           // Everything Argo CD said about the failed sync.
           std::vector<std::string> said;
@@ -215,51 +272,68 @@ class ApplicationDegraded : public Rule {
         }
       }
       if (!degraded) continue;
-      if (causes.empty()) {
-        Finding& f = out.Report(app, at, at_path,
-                                fmt::format("{} is {}; the evidence does not show why: {}", app.Ref(), health_text,
-                                            computed.applies && !computed.message.empty() ? computed.message
-                                                                                           : recorded.message));
-        if (out.Discarded(f)) continue;
-        f.cause = "unexplained";
-        f.symptom = recorded_known ? fmt::format("Argo CD shows {} as {}", app.Ref(), recorded_text)
-                                   : fmt::format("{} is {}", app.Ref(), health_text);
-        DiagnosisBuilder b(ctx, f);
-        app_step(b);
-        b.Open("a managed workload's pods fail",
-                     "no failing pod of a managed object is in the input; add `kubectl get pods -o yaml` and events "
-                     "of the destination namespace");
-        f.fix = "Collect the evidence of the managed objects: kubectl get all,events -n " +
-                std::string(app.Spec()["destination"]["namespace"].Str()) + " -o yaml > evidence.yaml, then run kora "
-                "on it together with the Application.";
-        continue;
-      }
+      // Each root cause is reported once, by the rule that names it, where its
+      // fix goes; the Application is its symptom: the first step of its chain.
       for (const Finding* cause : causes) {
-        Finding& f = out.Report(app, at, at_path,
-                                fmt::format("{} is {}{} because {}", app.Ref(), health_text,
-                                            differs && shown != recorded.health
-                                                ? " (Argo CD last recorded " + recorded_text + ")"
-                                                : "",
-                                            cause->message));
-        if (out.Discarded(f)) continue;
-        f.cause = cause->cause;
-        f.container = cause->container;
-        f.symptom = recorded_known ? fmt::format("Argo CD shows {} as {}", app.Ref(), recorded_text)
-                                   : fmt::format("{} is {}", app.Ref(), health_text);
-        DiagnosisBuilder b(ctx, f);
-        app_step(b);
-        for (const ChainStep& s : cause->chain) f.chain.push_back(s);
-        f.affected = cause->affected;
-        f.hypotheses.push_back(Hypothesis{"the Application is healthy and only Argo CD's status is wrong", false,
-                                          "the managed objects' own status and events show the failure"});
-        f.hypotheses.push_back(Hypothesis{"the last sync failed", sync_failed,
-                                          op ? "operationState.phase is " + std::string(op["phase"].Str())
-                                             : "no operationState in the evidence"});
-        for (const Hypothesis& h : cause->hypotheses) f.hypotheses.push_back(h);
-        f.fix = cause->fix;
-        f.verify = cause->verify + "\nargocd app get " + std::string(app.name) + " (health turns Healthy)";
-        Reporter::RelateAt(f, cause->loc, std::string(cause->rule) + ": root cause");
+        Finding step_holder;
+        DiagnosisBuilder sb(ctx, step_holder);
+        app_step(sb);
+        ChainStep step = std::move(step_holder.chain.front());
+        std::string symptom = recorded_known && recorded.health != shown
+                                  ? fmt::format("Argo CD shows {} as {} (its objects show it {})", app.Ref(),
+                                                recorded_text, health_text)
+                                  : fmt::format("Argo CD shows {} as {}", app.Ref(), health_text);
+        std::string verify = "argocd app get " + std::string(app.name) + " (health turns Healthy)";
+        out.Amend(app, *cause, [step, symptom, verify](Finding& f) {
+          f.chain.insert(f.chain.begin(), step);
+          f.symptom = f.symptom.empty() ? symptom : symptom + "; " + f.symptom;
+          f.verify = f.verify.empty() ? verify : f.verify + "\n" + verify;
+        });
       }
+      // What no diagnosis explains stays the Application's own finding.
+      if (!causes.empty() && unexplained.empty()) continue;
+      std::string what;
+      for (const std::string& u : unexplained) what += (what.empty() ? "" : "; ") + u;
+      if (what.empty()) what = computed.applies && !computed.message.empty() ? computed.message : recorded.message;
+      std::string diagnosed;
+      for (size_t i = 0; i < causes.size() && i < 3; ++i) {
+        const Finding* c = causes[i];
+        diagnosed += (i ? ", " : "") + std::string(c->rule) +
+                     (c->loc.object == kNoObject ? "" : " on " + ctx.objects()[c->loc.object].Ref());
+      }
+      if (causes.size() > 3) diagnosed += fmt::format(" and {} more", causes.size() - 3);
+      Finding& f = out.Report(
+          app, at, at_path,
+          causes.empty()
+              ? fmt::format("{} is {}; the evidence does not show why: {}", app.Ref(), health_text, what)
+              : fmt::format("{} is {}: {}, and the evidence does not show why (diagnosed on their own: {})",
+                            app.Ref(), health_text, what, diagnosed));
+      if (out.Discarded(f)) continue;
+      f.cause = "unexplained";
+      f.symptom = recorded_known ? fmt::format("Argo CD shows {} as {}", app.Ref(), recorded_text)
+                                 : fmt::format("{} is {}", app.Ref(), health_text);
+      DiagnosisBuilder b(ctx, f);
+      app_step(b);
+      for (const Finding* cause : causes) {
+        Reporter::RelateAt(f, cause->loc, std::string(cause->rule) + " explains " + cause->message);
+      }
+      std::string dest(app.Spec()["destination"]["namespace"].Str());
+      b.Open("a managed workload's pods fail",
+             unexplained.empty()
+                 ? "no failing pod of a managed object is in the input; add `kubectl get pods -o yaml` and events "
+                   "of the destination namespace"
+                 : "no diagnosis of " + unexplained.front().substr(0, unexplained.front().find(':')) +
+                       " or its pods: they, or their events, are not in the input");
+      if (op) {
+        b.Hypothesis("the last sync failed", sync_failed, "operationState.phase is " + std::string(op["phase"].Str()));
+      } else {
+        b.Open("the last sync failed", "no status.operationState in the evidence (argocd app get " +
+                                           std::string(app.name) + " shows the last sync)");
+      }
+      f.fix = "Collect the evidence of the managed objects: kubectl get all,events -n " +
+              (dest.empty() ? std::string("<namespace>") : dest) +
+              " -o yaml > evidence.yaml, then run kora on it together with the Application.";
+      f.verify = "argocd app get " + std::string(app.name) + " (health turns Healthy)";
     }
   }
 };
