@@ -3,6 +3,8 @@
 // pods are not ready, so they have no endpoints.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <map>
 #include <regex>
 #include <set>
@@ -173,6 +175,61 @@ class ControllerCreateFailed : public Rule {
   }
 };
 
+// A probe in words: "GET /healthz on port 8080", "TCP port 5432", "exec cat /tmp/ready".
+std::string ProbeText(Node probe) {
+  if (Node h = probe["httpGet"]) {
+    return fmt::format("GET {} on port {}", h["path"].Str().empty() ? "/" : h["path"].Str(), h["port"].Str());
+  }
+  if (Node t = probe["tcpSocket"]) return fmt::format("TCP port {}", t["port"].Str());
+  if (Node g = probe["grpc"]) return fmt::format("gRPC port {}", g["port"].Str());
+  if (Node e = probe["exec"]) {
+    std::string cmd;
+    for (Node a : e["command"].Items()) cmd += (cmd.empty() ? "" : " ") + std::string(a.Str());
+    return "exec " + cmd.substr(0, 80);
+  }
+  return "a probe";
+}
+
+// Why a running pod is not ready, from its own status and spec: a readiness
+// gate not met, or the containers whose readiness (or startup) probe has not
+// passed yet.
+std::string NotReadyDetail(const Object& pod) {
+  std::vector<std::string> parts;
+  for (Node gate : pod.Spec()["readinessGates"].Items()) {
+    std::string_view type = gate["conditionType"].Str();
+    std::string status = "not set";
+    for (Node c : pod.Status()["conditions"].Items()) {
+      if (c["type"].Str() == type) status = std::string(c["status"].Str());
+    }
+    if (status != "True") parts.push_back(fmt::format("readiness gate {} is {}", type, status));
+  }
+  for (Node cs : pod.Status()["containerStatuses"].Items()) {
+    if (cs["ready"].Bool() != false || !cs["state"]["running"]) continue;
+    Node spec;
+    for (Node c : pod.Spec()["containers"].Items()) {
+      if (c["name"].Str() == cs["name"].Str()) spec = c;
+    }
+    std::string what = fmt::format("container {} runs with ready=false", Quote(cs["name"].Str()));
+    if (cs["started"].Bool() == false && spec["startupProbe"]) {
+      what += ": its startupProbe (" + ProbeText(spec["startupProbe"]) + ") has not passed";
+    } else if (spec["readinessProbe"]) {
+      what += ": its readinessProbe (" + ProbeText(spec["readinessProbe"]) + ") has not passed";
+    }
+    parts.push_back(what);
+  }
+  std::string ready_reason;
+  for (Node c : pod.Status()["conditions"].Items()) {
+    if (c["type"].Str() == "Ready" && c["status"].Str() != "True") {
+      ready_reason = fmt::format("Ready={}{}", c["status"].Str(),
+                                 c["reason"].Str().empty() ? "" : " (" + std::string(c["reason"].Str()) + ")");
+    }
+  }
+  if (!ready_reason.empty()) parts.insert(parts.begin(), ready_reason);
+  std::string out;
+  for (const std::string& p : parts) out += (out.empty() ? "" : ", ") + p;
+  return out.empty() ? "no Ready condition recorded" : out;
+}
+
 class ServiceNoReadyEndpoints : public Rule {
  public:
   const RuleInfo& info() const override {
@@ -245,9 +302,12 @@ class ServiceNoReadyEndpoints : public Rule {
       // The pods behind the not-ready endpoints, when the pods themselves
       // are not in the input (only the EndpointSlices are).
       bool pods_elsewhere = pods.empty() && eps.not_ready > 0;
-      const EventRecord* probe = nullptr;
+      // The failing readiness probes, one event per pod.
+      std::vector<std::pair<std::string, const EventRecord*>> probes;  // pod name, its newest Unhealthy event
       for (const Object* p : unready) {
-        if (const EventRecord* e = FindEvent(PodEvents(ctx, *p), {"Unhealthy"}, "Readiness probe failed")) probe = e;
+        if (const EventRecord* e = FindEvent(PodEvents(ctx, *p), {"Unhealthy"}, "Readiness probe failed")) {
+          probes.emplace_back(std::string(p->name), e);
+        }
       }
       if (pods_elsewhere) {
         for (const std::string& name : eps.not_ready_pods) {
@@ -255,9 +315,32 @@ class ServiceNoReadyEndpoints : public Rule {
           if (const auto* idx = ctx.evidence().Unattached("Pod", ns, name)) {
             for (size_t i : *idx) events.push_back(&ctx.evidence().events()[i]);
           }
-          if (const EventRecord* e = FindEvent(events, {"Unhealthy"}, "Readiness probe failed")) probe = e;
+          if (const EventRecord* e = FindEvent(events, {"Unhealthy"}, "Readiness probe failed")) {
+            probes.emplace_back(name, e);
+          }
         }
       }
+      const EventRecord* probe = probes.empty() ? nullptr : probes.front().second;
+      // "HTTP probe failed with statuscode: 503", without the kubelet's prefix.
+      std::string probe_says;
+      if (probe) {
+        probe_says = probe->message;
+        static constexpr std::string_view kPrefix = "Readiness probe failed: ";
+        if (probe_says.rfind(kPrefix, 0) == 0) probe_says.erase(0, kPrefix.size());
+      }
+      // The pods behind the Service, by name: those in the input, else those
+      // its endpoints list.
+      auto names = [](const std::vector<std::string>& all) {
+        std::string out;
+        for (size_t i = 0; i < all.size() && i < 3; ++i) out += (i ? ", " : "") + all[i];
+        if (all.size() > 3) out += fmt::format(" and {} more", all.size() - 3);
+        return out;
+      };
+      std::vector<std::string> unready_names;
+      for (const Object* p : unready) unready_names.emplace_back(p->name);
+      if (unready_names.empty()) unready_names = eps.not_ready_pods;
+      std::vector<std::string> probe_names;
+      for (const auto& [name, e] : probes) probe_names.push_back(name);
       std::string first_unready = !unready.empty()               ? std::string(unready.front()->name)
                                   : !eps.not_ready_pods.empty() ? eps.not_ready_pods.front()
                                                                 : std::string("<pod>");
@@ -294,17 +377,30 @@ class ServiceNoReadyEndpoints : public Rule {
         why = "its selector " + selector + " matches none of the pods in namespace " + Quote(ns) + " (e.g. " +
               near->Ref() + " has " + LabelSelector::FromMap(near->Labels()).ToString() + ")";
       } else if (cause == "no-pods") {
+        // The endpoints controller lists every running pod the selector
+        // matches, ready or not: an empty list means none runs.
         why = templates.empty()
-                  ? "no pod in namespace " + Quote(ns) + " has labels " + selector +
-                        (eps.known() ? " and " + eps.Describe() : "")
+                  ? eps.Describe() + ": no running pod has labels " + selector + ", and no workload in the input has them"
                   : "it selects the pods of " + ctx.objects()[templates.front()->object].Ref() +
-                        ", but none of them is running" + (eps.known() ? " (" + eps.Describe() + ")" : "");
+                        ", but none of them runs (" + eps.Describe() + ")";
       } else if (probe) {
-        why = "their readiness probe fails: " + std::string(probe->message);
+        why = fmt::format("the readiness probe of {} fails: {}",
+                          probe_names.size() == 1 ? "its pod " + probe_names.front()
+                                                  : fmt::format("its {} pods ({})", probe_names.size(), names(probe_names)),
+                          probe_says);
       } else if (pods_elsewhere) {
-        why = eps.Describe() + ", and the pods are not in the input to say why";
+        why = fmt::format("{} ({}), and the pods are not in the input to say why they are not ready", eps.Describe(),
+                          names(unready_names));
       } else {
-        why = fmt::format("the {} selected pod(s) run but none is ready", pods.size());
+        std::string states;
+        for (size_t i = 0; i < unready.size() && i < 3; ++i) {
+          states += (i ? "; " : "") + std::string(unready[i]->name) + " " + PodStatusText(*unready[i]) + ", " +
+                    NotReadyDetail(*unready[i]);
+        }
+        if (unready.size() > 3) states += fmt::format("; and {} more", unready.size() - 3);
+        why = fmt::format("{} but report{} not ready, and no event says why: {}",
+                          unready.size() == 1 ? std::string("its pod runs") : fmt::format("its {} pods run", unready.size()),
+                          unready.size() == 1 ? "s" : "", states);
       }
       std::vector<std::string> ingresses;
       for (const Reference* r : ctx.graph().Referrers(id, EdgeKind::kIngressBackend)) ingresses.push_back(ctx.objects()[r->from].Ref());
@@ -335,17 +431,15 @@ class ServiceNoReadyEndpoints : public Rule {
       for (const Object* p : unready) {
         b.Affects(*p);
         if (shown++ >= 5) continue;
-        std::string conditions;
-        for (Node c : p->Status()["conditions"].Items()) {
-          if (c["type"].Str() != "Ready" && c["type"].Str() != "ContainersReady") continue;
-          conditions += fmt::format("{}{}={}{}", conditions.empty() ? "" : ", ", c["type"].Str(), c["status"].Str(),
-                                    c["reason"].Str().empty() ? "" : " (" + std::string(c["reason"].Str()) + ")");
-        }
         b.Step(*p, p->Status(), "status",
-               fmt::format("{} is {} and not ready{}", p->Ref(), PodStatusText(*p),
-                           conditions.empty() ? "" : ": " + conditions));
+               fmt::format("{} is {} and not ready: {}", p->Ref(), PodStatusText(*p), NotReadyDetail(*p)));
       }
-      if (probe) b.StepEvent(*probe, "the readiness probe fails, so the endpoints controller leaves the pod out");
+      for (size_t i = 0; i < probes.size() && i < 3; ++i) {
+        b.StepEvent(*probes[i].second,
+                    fmt::format("the readiness probe of Pod/{}/{} fails ({}), so the endpoints controller lists it as "
+                                "not ready",
+                                ns, probes[i].first, probe_says));
+      }
       if (near) {
         b.Step(*near, near->Labels(), "metadata.labels",
                fmt::format("{} has labels {}, which the selector {} misses", near->Ref(),
@@ -375,17 +469,34 @@ class ServiceNoReadyEndpoints : public Rule {
         b.Hypothesis("the selector does not match the pods' labels", false, selected);
       }
       b.Hypothesis("no pod with the selected labels is running", cause == "no-pods",
-                   cause == "no-pods" ? (templates.empty() ? "no pod and no workload in namespace " + Quote(ns) +
-                                                                 " of the input has labels " + selector
-                                                           : ctx.objects()[templates.front()->object].Ref() +
-                                                                 " has them, but none of its pods is in the input")
+                   cause == "no-pods" ? (templates.empty() ? eps.Describe() + ", so no running pod has labels " +
+                                                                 selector + "; no workload in the input has them"
+                                                           : eps.Describe() + ": " +
+                                                                 ctx.objects()[templates.front()->object].Ref() +
+                                                                 " has the labels, but none of its pods runs")
                    : cause == "selector-matches-nothing" ? "pods run in namespace " + Quote(ns) + ", with other labels"
                                                          : selected);
       if (pods.empty() && !pods_elsewhere) {
         b.Hypothesis("the readiness probe fails", false, "no pod is selected, so none is probed");
       } else {
-        b.Hypothesis("the readiness probe fails", probe != nullptr,
-                     probe ? std::string(probe->message) : "no Readiness probe failed event for the selected pods");
+        // A running container with a readiness probe that is not ready has not
+        // passed it, even when its Unhealthy events have expired (after an hour).
+        const Object* probed = nullptr;
+        for (const Object* p : unready) {
+          if (NotReadyDetail(*p).find("its readinessProbe") != std::string::npos) probed = p;
+        }
+        if (!probe && probed) {
+          b.Open("the readiness probe fails",
+                 probed->Ref() + ": " + NotReadyDetail(*probed) +
+                     ", but no Unhealthy event is in the input (events expire after an hour: kubectl describe pod " +
+                     std::string(probed->name) + " -n " + ns + ")");
+        } else {
+          b.Hypothesis("the readiness probe fails", probe != nullptr,
+                       probe ? std::string(probe->message) + fmt::format(" ({} of {} pod(s))", probes.size(),
+                                                                         unready_names.size())
+                             : "no Readiness probe failed event for the selected pods, and none of them has a "
+                               "readinessProbe it has not passed");
+        }
       }
       const std::string not_ready = "the selected pods run but report not ready, and no event says why";
       if (pods.empty() && !pods_elsewhere) {
@@ -399,17 +510,24 @@ class ServiceNoReadyEndpoints : public Rule {
         std::string states;
         for (const Object* p : unready) {
           if (states.size() > 200) break;
-          states += (states.empty() ? "" : ", ") + std::string(p->name) + " " + PodStatusText(*p);
+          states += (states.empty() ? "" : "; ") + std::string(p->name) + " " + PodStatusText(*p) + ", " +
+                    NotReadyDetail(*p);
         }
         b.Hypothesis(not_ready, true,
-                     fmt::format("{} of {} selected pod(s) are running with Ready=False ({}), and there is no "
-                                 "Unhealthy or other event about them",
+                     fmt::format("{} of {} selected pod(s) run and are not ready ({}), and there is no Unhealthy "
+                                 "or other event about them",
                                  unready.size(), pods.size(), states));
       }
-      b.Hypothesis("the pods crash or cannot start (their own diagnosis explains the Service)", false,
-                   pods_elsewhere ? "the endpoints exist, so their pods run; the pods are not in the input to check further"
-                   : pods.empty() ? "no pod is selected"
-                                  : "no selected pod is crashing, Pending or failing to start");
+      const std::string crash = "the pods crash or cannot start (their own diagnosis explains the Service)";
+      if (pods_elsewhere && !probe) {
+        // A crash-looping pod keeps its IP and is listed as not ready too.
+        b.Open(crash, "the pods are not in the input (kubectl get pods -n " + ns + " -l " + selector + ")");
+      } else {
+        b.Hypothesis(crash, false,
+                     probe          ? "the kubelet runs their readiness probe, so their containers run"
+                     : pods.empty() ? "no pod is selected"
+                                    : "no selected pod is crashing, Pending or failing to start");
+      }
       // The fix: what to change, with the labels to use.
       if (cause == "selector-matches-nothing") {
         f.fix = proposed.empty()
@@ -437,8 +555,28 @@ class ServiceNoReadyEndpoints : public Rule {
                               svc.Ref(), selector, ns, ns);
         }
       } else if (probe) {
-        f.fix = "Check the readiness probe against the application (path, port, timeouts): kubectl describe pod " +
-                first_unready + " -n " + ns;
+        // What the probe's answer says about where the fault is.
+        std::string pod = probes.front().first;
+        std::string lower = probe_says;
+        std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+        std::string what;
+        if (lower.find("statuscode") != std::string::npos) {
+          what = "The application answers its readiness probe but reports itself not ready (" + probe_says +
+                 "), often because a dependency it checks is down: its logs say which (kubectl logs " + pod + " -n " +
+                 ns + "). If the probe asks the wrong path, correct readinessProbe.httpGet.path.";
+        } else if (lower.find("connection refused") != std::string::npos) {
+          what = "Nothing listens on the readiness probe's port (" + probe_says +
+                 "): make readinessProbe's port the one the application listens on, on 0.0.0.0, not 127.0.0.1 "
+                 "(kubectl describe pod " + pod + " -n " + ns + " shows both).";
+        } else if (lower.find("deadline exceeded") != std::string::npos || lower.find("timeout") != std::string::npos) {
+          what = "The readiness probe times out (" + probe_says +
+                 "): raise readinessProbe.timeoutSeconds, or make the endpoint it calls answer faster (kubectl logs " +
+                 pod + " -n " + ns + ").";
+        } else {
+          what = "Check the readiness probe against the application (" + probe_says +
+                 "; path, port, command, timeouts): kubectl describe pod " + pod + " -n " + ns;
+        }
+        f.fix = what;
       } else {
         f.fix = fmt::format("Find out why the pods report not ready: kubectl describe pod {} -n {} (Conditions, "
                             "Readiness, Events) and kubectl logs {} -n {}; then watch kubectl get endpointslices -n {} "
