@@ -16,8 +16,21 @@ namespace {
 struct MetricFailure {
   std::string name;
   std::string phase;
-  std::string detail;
+  std::string measured;   // "last value [0.087]", or the provider's error
+  std::string condition;  // "successCondition: result[0] < 0.01"
+  std::string counts;     // "failed 3 of 3 measurement(s), failureLimit 2"
+  std::string detail;     // all of it, with the provider
+  std::string provider;   // "prometheus"
+  std::string address;    // its address or URL
   Node result;
+  // What the fix repeats: the measurement against its condition and limits.
+  std::string Summary() const {
+    std::string out = measured;
+    for (const std::string* p : {&condition, &counts}) {
+      if (!p->empty()) out += (out.empty() ? "" : "; ") + *p;
+    }
+    return out;
+  }
 };
 
 std::vector<MetricFailure> FailingMetrics(const Object& run) {
@@ -35,20 +48,27 @@ std::vector<MetricFailure> FailingMetrics(const Object& run) {
     }
     Node last = r["measurements"].At(r["measurements"].Size() ? r["measurements"].Size() - 1 : 0);
     std::vector<std::string> parts;
-    if (last["value"]) parts.push_back("last value " + std::string(last["value"].Str()));
-    if (!r["message"].Str().empty()) parts.push_back(std::string(r["message"].Str()));
-    else if (!last["message"].Str().empty()) parts.push_back(std::string(last["message"].Str()));
-    if (spec["successCondition"]) parts.push_back("successCondition: " + std::string(spec["successCondition"].Str()));
-    if (spec["failureCondition"]) parts.push_back("failureCondition: " + std::string(spec["failureCondition"].Str()));
-    parts.push_back(fmt::format("failed {} of {} measurement(s), failureLimit {}", r["failed"].Str().empty() ? "0" : r["failed"].Str(),
-                                r["count"].Str().empty() ? "?" : r["count"].Str(),
-                                spec["failureLimit"].Str().empty() ? "0" : spec["failureLimit"].Str()));
-    if (r["error"].Int().value_or(0) > 0) parts.push_back(fmt::format("{} error(s)", r["error"].Str()));
+    if (last["value"]) m.measured = "last value " + std::string(last["value"].Str());
+    std::string_view said = !r["message"].Str().empty() ? r["message"].Str() : last["message"].Str();
+    if (!said.empty()) m.measured += (m.measured.empty() ? "" : "; ") + std::string(said);
+    if (!m.measured.empty()) parts.push_back(m.measured);
+    if (spec["successCondition"]) m.condition = "successCondition: " + std::string(spec["successCondition"].Str());
+    if (spec["failureCondition"]) {
+      m.condition += (m.condition.empty() ? "" : "; ") + ("failureCondition: " + std::string(spec["failureCondition"].Str()));
+    }
+    if (!m.condition.empty()) parts.push_back(m.condition);
+    m.counts = fmt::format("failed {} of {} measurement(s), failureLimit {}", r["failed"].Str().empty() ? "0" : r["failed"].Str(),
+                           r["count"].Str().empty() ? "?" : r["count"].Str(),
+                           spec["failureLimit"].Str().empty() ? "0" : spec["failureLimit"].Str());
+    if (r["error"].Int().value_or(0) > 0) m.counts += fmt::format("; {} error(s)", r["error"].Str());
+    parts.push_back(m.counts);
     Node provider = spec["provider"];
     for (auto [k, v] : provider.Entries()) {
       std::string desc = "provider " + std::string(k.Str());
       if (v["address"]) desc += " " + std::string(v["address"].Str());
       if (v["url"]) desc += " " + std::string(v["url"].Str());
+      m.provider = std::string(k.Str());
+      m.address = std::string(v["address"] ? v["address"].Str() : v["url"].Str());
       if (v["query"]) desc += " query " + std::string(v["query"].Str().substr(0, 160));
       parts.push_back(desc);
     }
@@ -66,40 +86,66 @@ struct RunOwner {
   const Object* rollout = nullptr;  // when it is in the input
 };
 
-RunOwner OwnerOfRun(const Context& ctx, const Object& run) {
-  RunOwner o;
+// The name of the Rollout an AnalysisRun belongs to, "" when nothing says.
+std::string OwnerNameOfRun(const Context& ctx, const Object& run) {
   ObjectId root = ctx.graph().Root(run.id);
-  if (root != run.id && ctx.objects()[root].kind == "Rollout") {
-    o.rollout = &ctx.objects()[root];
-    o.name = std::string(o.rollout->name);
-    return o;
-  }
+  if (root != run.id && ctx.objects()[root].kind == "Rollout") return std::string(ctx.objects()[root].name);
   for (Node ref : run.Metadata()["ownerReferences"].Items()) {
-    if (ref["kind"].Str() == "Rollout") {
-      o.name = std::string(ref["name"].Str());
-      return o;
-    }
+    if (ref["kind"].Str() == "Rollout") return std::string(ref["name"].Str());
     if (ref["kind"].Str() == "Experiment") {
       if (const Object* ex = ctx.objects().Find("Experiment", run.ns, ref["name"].Str())) {
         for (Node up : ex->Metadata()["ownerReferences"].Items()) {
-          if (up["kind"].Str() == "Rollout") o.name = std::string(up["name"].Str());
+          if (up["kind"].Str() == "Rollout") return std::string(up["name"].Str());
         }
-        if (!o.name.empty()) return o;
       }
     }
   }
-  std::string_view hash = run.Label("rollouts-pod-template-hash");
+  // The controller names its runs <rollout>-<pod-template-hash>-<revision>[-<step>...],
+  // and labels them with the hash.
   std::string name(run.name);
+  std::string_view hash = run.Label("rollouts-pod-template-hash");
   if (!hash.empty()) {
-    auto at = name.find("-" + std::string(hash));
-    if (at != std::string::npos && at > 0) o.name = name.substr(0, at);
-    return o;
+    auto at = name.find("-" + std::string(hash) + "-");
+    if (at != std::string::npos && at > 0) return name.substr(0, at);
   }
-  // The controller names its runs <rollout>-<pod-template-hash>-<revision>[-<step>...].
   static const std::regex kRunName(R"(^(.+)-[a-z0-9]{6,10}-[0-9]+(-.+)?$)");
   std::smatch m;
-  if (std::regex_match(name, m, kRunName)) o.name = m[1];
+  if (std::regex_match(name, m, kRunName)) return m[1];
+  return {};
+}
+
+RunOwner OwnerOfRun(const Context& ctx, const Object& run) {
+  RunOwner o;
+  o.name = OwnerNameOfRun(ctx, run);
+  if (o.name.empty()) return o;
+  // The live copy carries the status, and only a live Rollout explains its runs.
+  for (ObjectId id : ctx.objects().OfKind("Rollout")) {
+    const Object& r = ctx.objects()[id];
+    if (r.group == "argoproj.io" && r.ns == run.ns && r.name == o.name && (!o.rollout || r.live())) o.rollout = &r;
+  }
   return o;
+}
+
+// The failed (or errored) AnalysisRun of a Rollout that decides its state:
+// of its runs, the one of the current pod template hash, else the newest.
+const Object* FailedRunOf(const Context& ctx, const Object& ro) {
+  std::string_view hash = ro.Status()["currentPodHash"].Str();
+  const Object* best = nullptr;
+  bool best_current = false;
+  for (ObjectId id : ctx.objects().OfKind("AnalysisRun")) {
+    const Object& run = ctx.objects()[id];
+    std::string_view phase = run.Status()["phase"].Str();
+    if (run.group != "argoproj.io" || run.ns != ro.ns || !run.live() || (phase != "Failed" && phase != "Error")) continue;
+    if (OwnerNameOfRun(ctx, run) != ro.name) continue;
+    bool current = !hash.empty() && run.Label("rollouts-pod-template-hash") == hash;
+    if (!best || (current && !best_current) ||
+        (current == best_current &&
+         run.Metadata()["creationTimestamp"].Str() >= best->Metadata()["creationTimestamp"].Str())) {
+      best = &run;
+      best_current = current;
+    }
+  }
+  return best;
 }
 
 // The AnalysisTemplate that defines a metric: of the templates the Rollout
@@ -121,26 +167,78 @@ std::string TemplateOfMetric(const Context& ctx, const Object* rollout, const st
   return names.size() == 1 ? names.front() : std::string();
 }
 
+// A run that ended before measuring anything: what its message says went
+// wrong in setting it up.
+struct RunSetupProblem {
+  std::string hypothesis;  // "" when the message names nothing known
+  std::string fix;
+};
+
+RunSetupProblem SetupProblem(const Object& run) {
+  std::string message(run.Status()["message"].Str());
+  static const std::regex kArg(R"(\{\{\s*args\.([A-Za-z0-9_.-]+)\s*\}\})");
+  std::smatch m;
+  if (message.find("resolve") != std::string::npos && std::regex_search(message, m, kArg)) {
+    return {"an argument of the AnalysisTemplate has no value",
+            fmt::format("give argument {} a value in the Rollout's analysis (spec.strategy.canary.analysis.args: "
+                        "- name: {}, value or valueFrom), or a default in the AnalysisTemplate's spec.args.",
+                        Quote(m[1].str()), m[1].str())};
+  }
+  if (message.find("not found") != std::string::npos &&
+      (message.find("AnalysisTemplate") != std::string::npos || message.find("analysistemplate") != std::string::npos)) {
+    return {"the AnalysisTemplate it names does not exist",
+            "create the AnalysisTemplate the message names in namespace " + Quote(run.ns) +
+                " (or a ClusterAnalysisTemplate), or correct templateName in the Rollout."};
+  }
+  if (message.find("secret") != std::string::npos || message.find("Secret") != std::string::npos) {
+    return {"a Secret the provider needs is missing or lacks a key",
+            "create the Secret (or the key) the message names in namespace " + Quote(run.ns) + "."};
+  }
+  return {};
+}
+
 // What to change for a failed or errored run, from its metrics.
 std::string AnalysisFix(const Object& run, const std::vector<MetricFailure>& metrics, const std::string& tmpl) {
   std::string phase(run.Status()["phase"].Str());
   std::string where = tmpl.empty() ? std::string("its AnalysisTemplate") : "AnalysisTemplate " + Quote(tmpl);
   if (metrics.empty()) {
     std::string message(run.Status()["message"].Str());
+    RunSetupProblem setup = SetupProblem(run);
+    if (!setup.fix.empty()) {
+      return fmt::format("{} ended {} before any metric result was recorded ({}): {}", run.Ref(), phase, message,
+                         setup.fix);
+    }
     return fmt::format("{} ended {} before any metric result was recorded{}: fix what the message names (an "
                        "argument the template needs, the provider's configuration in {}, the analysis Job's pod).",
                        run.Ref(), phase, message.empty() ? "" : " (" + message + ")", where);
   }
   const MetricFailure& m = metrics.front();
   if (m.phase == "Error" || phase == "Error") {
-    return fmt::format("Metric {} of {} could not be measured ({}): fix its provider in {} (address, query, "
-                       "credentials). The run says nothing about the new version.",
-                       Quote(m.name), run.Ref(), m.detail, where);
+    // What the provider's error says about where the fault is.
+    std::string_view e = m.measured;
+    std::string at = m.address.empty() ? std::string("its address") : m.address;
+    std::string what =
+        e.find("no such host") != std::string_view::npos
+            ? fmt::format("the {} address {} does not resolve: correct provider.{}.address in {}", m.provider, at,
+                          m.provider, where)
+        : e.find("connection refused") != std::string_view::npos
+            ? fmt::format("nothing listens at {}: correct provider.{}.address in {}, or start the {} server",
+                          at, m.provider, where, m.provider)
+        : e.find("401") != std::string_view::npos || e.find("403") != std::string_view::npos ||
+                e.find("nauthorized") != std::string_view::npos || e.find("orbidden") != std::string_view::npos
+            ? fmt::format("{} refused the query's credentials: fix the authentication of provider.{} in {}", at,
+                          m.provider, where)
+        : e.find("parse error") != std::string_view::npos || e.find("bad_data") != std::string_view::npos
+            ? fmt::format("the query is invalid: correct provider.{}.query in {}", m.provider, where)
+            : fmt::format("fix its provider in {} (address, query, credentials)", where);
+    return fmt::format("Metric {} of {} could not be measured ({}): {}. The run says nothing about the new "
+                       "version.",
+                       Quote(m.name), run.Ref(), m.measured.empty() ? m.Summary() : m.measured, what);
   }
   return fmt::format("Metric {} of {} failed: {}. If the new version regressed, fix it and roll out a new "
                      "version; if the measurement is right but the condition is wrong, correct successCondition / "
                      "failureLimit of {} in {}.",
-                     Quote(m.name), run.Ref(), m.detail, Quote(m.name), where);
+                     Quote(m.name), run.Ref(), m.Summary(), Quote(m.name), where);
 }
 
 class AnalysisRunFailed : public Rule {
@@ -170,9 +268,8 @@ class AnalysisRunFailed : public Rule {
       if (phase != "Failed" && phase != "Error") continue;
       // A run owned by a live Rollout in the input is explained in that
       // Rollout's diagnosis, with its metric: one root cause, one diagnosis.
-      ObjectId root = ctx.graph().Root(id);
-      if (root != id && ctx.objects()[root].kind == "Rollout" && ctx.objects()[root].live()) continue;
       RunOwner owner = OwnerOfRun(ctx, run);
+      if (owner.rollout && owner.rollout->live()) continue;
       auto metrics = FailingMetrics(run);
       std::string names;
       for (const auto& m : metrics) names += (names.empty() ? "" : ", ") + m.name + " (" + m.phase + ")";
@@ -202,8 +299,18 @@ class AnalysisRunFailed : public Rule {
                                                  run.ns)
                                    : fmt::format(" (kubectl argo rollouts get rollout {} -n {} shows the run's metrics)",
                                                  owner.name, run.ns));
-        b.Open("the new version regressed (the metric measured a bad value)", missing);
-        b.Open("the metric provider is broken or unreachable", missing);
+        RunSetupProblem setup = SetupProblem(run);
+        if (!setup.hypothesis.empty()) {
+          // The run broke before measuring: it says nothing about the new version.
+          b.Hypothesis(setup.hypothesis, true, "status.message: " + std::string(status_message));
+          b.Hypothesis("the new version regressed (the metric measured a bad value)", false,
+                       "the run ended before measuring anything");
+          b.Open("the metric provider is broken or unreachable",
+                 "the run ended before querying it (" + std::string(status_message) + ")");
+        } else {
+          b.Open("the new version regressed (the metric measured a bad value)", missing);
+          b.Open("the metric provider is broken or unreachable", missing);
+        }
       } else {
         b.Hypothesis("the new version regressed (the metric measured a bad value)", !error,
                      error ? "the metric errored: no value was measured" : metrics.front().detail);
@@ -296,12 +403,9 @@ class RolloutDegraded : public Rule {
       std::string ns(ro.ns);
       std::string cause, text, fix;
       Severity sev = Severity::kError;
-      // AnalysisRuns this Rollout owns that failed.
-      const Object* failed_run = nullptr;
-      for (const Reference* r : ctx.graph().Referrers(id, EdgeKind::kOwner)) {
-        const Object& o = ctx.objects()[r->from];
-        if (o.kind == "AnalysisRun" && (o.Status()["phase"].Str() == "Failed" || o.Status()["phase"].Str() == "Error")) failed_run = &o;
-      }
+      // The AnalysisRun of this Rollout that failed: by ownerReference, else
+      // by its rollouts-pod-template-hash label and name.
+      const Object* failed_run = FailedRunOf(ctx, ro);
       // A canary (or preview) Service with no ready endpoints: traffic shifted
       // to it fails, and so does any analysis of that traffic.
       const Object* empty_svc = nullptr;

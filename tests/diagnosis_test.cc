@@ -146,5 +146,99 @@ endpoints:
       << f.message;
 }
 
+// An AnalysisRun dumped without ownerReferences still belongs to its Rollout
+// by its rollouts-pod-template-hash label and name; of two failed runs, the
+// one of the current pod template hash decides, and the Rollout's diagnosis
+// carries its metric, condition and measured value (analysis-run-failed stays
+// silent: one root cause, one diagnosis).
+TEST(RolloutDegraded, TiesRunsByHashAndCarriesTheCurrentRunsMetric) {
+  std::string run = R"(
+apiVersion: argoproj.io/v1alpha1
+kind: AnalysisRun
+metadata:
+  name: checkout-HASH-REV
+  namespace: shop
+  creationTimestamp: "CREATED"
+  labels: {rollouts-pod-template-hash: HASH}
+spec:
+  metrics:
+  - name: error-rate
+    failureLimit: 1
+    successCondition: result[0] < 0.01
+    provider: {prometheus: {address: "http://prometheus:9090", query: errors}}
+status:
+  phase: Failed
+  metricResults:
+  - name: error-rate
+    phase: Failed
+    count: 2
+    failed: 2
+    measurements:
+    - {phase: Failed, value: "[VALUE]"}
+)";
+  auto make = [&](const std::string& hash, const std::string& rev, const std::string& created, const std::string& v) {
+    std::string r = run;
+    for (auto [from, to] : {std::pair<std::string, std::string>{"HASH", hash}, {"REV", rev}, {"CREATED", created},
+                            {"VALUE", v}}) {
+      for (size_t at = r.find(from); at != std::string::npos; at = r.find(from, at + to.size())) {
+        r.replace(at, from.size(), to);
+      }
+    }
+    return r;
+  };
+  std::string text = R"(
+apiVersion: argoproj.io/v1alpha1
+kind: Rollout
+metadata: {name: checkout, namespace: shop, uid: r1, generation: 3}
+spec:
+  selector: {matchLabels: {app: checkout}}
+  template:
+    metadata: {labels: {app: checkout}}
+    spec: {containers: [{name: checkout, image: "ghcr.io/acme/checkout:3.0.0"}]}
+  strategy: {canary: {steps: [{setWeight: 20}]}}
+status:
+  observedGeneration: "3"
+  abort: true
+  currentPodHash: 7b6d5c9f8
+  conditions:
+  - {type: Progressing, status: "False", reason: RolloutAborted, message: Rollout aborted update to revision 3}
+---)" + make("7b6d5c9f8", "3", "2025-10-13T12:00:00Z", "0.087") + "---" +
+                     // An older revision's run, created later by a retry: not the current hash.
+                     make("5a4b3c2d1", "2", "2025-10-13T12:30:00Z", "0.5");
+  Analysis a = AnalyzeText(text, AnalysisOptions{});
+  EXPECT_TRUE(Of(a, "analysis-run-failed").empty());
+  const Finding* f = Only(a, "rollout-degraded");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->cause, "analysis-failed");
+  EXPECT_NE(f->message.find("AnalysisRun/shop/checkout-7b6d5c9f8-3 Failed on metric error-rate (last value [0.087]"),
+            std::string::npos)
+      << f->message;
+  EXPECT_NE(f->fix.find("last value [0.087]; successCondition: result[0] < 0.01; failed 2 of 2 measurement(s), "
+                        "failureLimit 1"),
+            std::string::npos)
+      << f->fix;
+}
+
+// Without the Rollout in the input, the run's own name says which Rollout to
+// retry and watch.
+TEST(AnalysisRunFailed, NamesTheRolloutFromTheRunsNameWithoutOwner) {
+  Analysis a = AnalyzeText(R"(
+apiVersion: argoproj.io/v1alpha1
+kind: AnalysisRun
+metadata: {name: web-api-6c8d7f9b5-12, namespace: shop}
+spec:
+  metrics: [{name: latency, provider: {web: {url: "http://metrics/latency"}}}]
+status:
+  phase: Failed
+  message: the analysis Job was deleted
+)",
+                           AnalysisOptions{});
+  const Finding* f = Only(a, "analysis-run-failed");
+  ASSERT_NE(f, nullptr);
+  EXPECT_NE(f->verify.find("kubectl argo rollouts get rollout web-api -n shop --watch"), std::string::npos)
+      << f->verify;
+  EXPECT_NE(f->message.find("failed: the analysis Job was deleted"), std::string::npos) << f->message;
+}
+
 }  // namespace
 }  // namespace kora::test
