@@ -372,6 +372,29 @@ void DiagnosisBuilder::WorkloadStep(const Object& workload) {
   }
 }
 
+std::string ProbeText(Node probe) {
+  std::string timing;
+  for (const char* k : {"initialDelaySeconds", "periodSeconds", "timeoutSeconds", "failureThreshold"}) {
+    if (probe[k]) timing += fmt::format("{}{} {}", timing.empty() ? "" : ", ", k, probe[k].Str());
+  }
+  std::string what = ProbeAction(probe);
+  return timing.empty() ? what : what + " (" + timing + ")";
+}
+
+std::string ProbeAction(Node probe) {
+  if (Node h = probe["httpGet"]) {
+    return fmt::format("GET {} on port {}", h["path"].Str().empty() ? "/" : h["path"].Str(), h["port"].Str());
+  }
+  if (Node t = probe["tcpSocket"]) return fmt::format("TCP port {}", t["port"].Str());
+  if (Node g = probe["grpc"]) return fmt::format("gRPC port {}", g["port"].Str());
+  if (Node e = probe["exec"]) {
+    std::string cmd;
+    for (Node a : e["command"].Items()) cmd += (cmd.empty() ? "" : " ") + std::string(a.Str());
+    return "exec " + cmd.substr(0, 80);
+  }
+  return "a probe";
+}
+
 std::string ProposedSelector(Node current, Node labels) {
   auto stable = [](std::string_view key) {
     return !IsControllerInjectedLabel(key) && key != "helm.sh/chart" && key != "chart" &&

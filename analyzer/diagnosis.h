@@ -93,6 +93,11 @@ class DiagnosisBuilder {
 // as pasted.
 std::string PodStatusText(const Object& pod);
 
+// A probe in words: "GET /healthz on port 8080 (periodSeconds 5, failureThreshold 3)",
+// "TCP port 5432", "exec cat /tmp/ready"; ProbeAction without the timing.
+std::string ProbeText(Node probe);
+std::string ProbeAction(Node probe);
+
 // A selector to propose for pods with these labels, in place of `current`:
 // the keys of the current selector that the pods carry, with the pods'
 // values; else the pods' stable labels. Never a label a controller injects

@@ -161,34 +161,30 @@ class ControllerCreateFailed : public Rule {
       f.symptom = fmt::format("{} has no pods", workload.Ref());
       DiagnosisBuilder b(ctx, f);
       b.WorkloadStep(workload);
+      static const std::map<std::string, std::string, std::less<>> kWhy = {
+          {"quota-exceeded", "a ResourceQuota of the namespace is exhausted"},
+          {"pod-security-violation", "the pod violates the namespace's Pod Security level"},
+          {"service-account-missing", "its ServiceAccount does not exist"},
+          {"admission-webhook-denied", "an admission webhook denies it"},
+      };
+      auto why = kWhy.find(cause);
+      std::string reason = why != kWhy.end() ? why->second : "the API server rejects the pod";
       ChainStep& s = b.Step(controller, controller.Status(), "status",
-                            fmt::format("{} cannot create pods", controller.Ref()));
+                            fmt::format("{} cannot create pods: {} ({} FailedCreate event(s))", controller.Ref(),
+                                        reason, events.size()));
       for (const EventRecord* e : events) {
         s.evidence.push_back(e->Summary(ctx.evidence().now()));
         if (s.evidence.size() >= 3) break;
       }
-      if (!events.empty()) b.StepEvent(*events.back(), "admission rejects the pod: " + cause);
+      if (!events.empty()) {
+        b.StepEvent(*events.back(), fmt::format("the API server rejects the pod: {}", msg.substr(0, 240)));
+      }
       for (const char* c : {"service-account-missing", "quota-exceeded", "pod-security-violation", "admission-webhook-denied"}) {
         b.Hypothesis(c, cause == c, cause == c ? msg.substr(0, 200) : "the rejection says otherwise");
       }
     }
   }
 };
-
-// A probe in words: "GET /healthz on port 8080", "TCP port 5432", "exec cat /tmp/ready".
-std::string ProbeText(Node probe) {
-  if (Node h = probe["httpGet"]) {
-    return fmt::format("GET {} on port {}", h["path"].Str().empty() ? "/" : h["path"].Str(), h["port"].Str());
-  }
-  if (Node t = probe["tcpSocket"]) return fmt::format("TCP port {}", t["port"].Str());
-  if (Node g = probe["grpc"]) return fmt::format("gRPC port {}", g["port"].Str());
-  if (Node e = probe["exec"]) {
-    std::string cmd;
-    for (Node a : e["command"].Items()) cmd += (cmd.empty() ? "" : " ") + std::string(a.Str());
-    return "exec " + cmd.substr(0, 80);
-  }
-  return "a probe";
-}
 
 // Why a running pod is not ready, from its own status and spec: a readiness
 // gate not met, or the containers whose readiness (or startup) probe has not
@@ -211,9 +207,9 @@ std::string NotReadyDetail(const Object& pod) {
     }
     std::string what = fmt::format("container {} runs with ready=false", Quote(cs["name"].Str()));
     if (cs["started"].Bool() == false && spec["startupProbe"]) {
-      what += ": its startupProbe (" + ProbeText(spec["startupProbe"]) + ") has not passed";
+      what += ": its startupProbe (" + ProbeAction(spec["startupProbe"]) + ") has not passed";
     } else if (spec["readinessProbe"]) {
-      what += ": its readinessProbe (" + ProbeText(spec["readinessProbe"]) + ") has not passed";
+      what += ": its readinessProbe (" + ProbeAction(spec["readinessProbe"]) + ") has not passed";
     }
     parts.push_back(what);
   }

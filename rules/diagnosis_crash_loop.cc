@@ -185,9 +185,29 @@ class CrashLoop : public Rule {
       }
       if (s.evidence.size() >= 5) break;
     }
-    if (liveness) b.StepEvent(*liveness, "the liveness probe fails, so the kubelet kills and restarts the container");
-    if (at) b.Step(*spec.owner, at, at_path, cause == "oom-killed" ? fmt::format("the memory limit is {}", at.Str())
-                                                                    : "the field at fault");
+    if (liveness) {
+      std::string says(liveness->message);
+      static constexpr std::string_view kPrefix = "Liveness probe failed: ";
+      if (says.rfind(kPrefix, 0) == 0) says.erase(0, kPrefix.size());
+      b.StepEvent(*liveness, fmt::format("the liveness probe of {} fails ({}), so the kubelet kills and restarts it",
+                                         who, says));
+    }
+    if (at) {
+      std::string what;
+      if (cause == "oom-killed") {
+        what = fmt::format("the memory limit of {} is {}", who, at.Str());
+      } else if (cause == "liveness-probe-failing") {
+        what = fmt::format("the livenessProbe of {}: {}", who, ProbeText(at));
+      } else {
+        std::string cmd;
+        for (Node a : at.Items()) cmd += (cmd.empty() ? "" : " ") + std::string(a.Str());
+        what = fmt::format("the {} of {} is {}, which {} (exit code {})", at_path.substr(at_path.rfind('.') + 1), who,
+                           cmd.substr(0, 160),
+                           cause == "command-not-found" ? "the image does not have" : "the image cannot execute",
+                           p.last_exit_code);
+      }
+      b.Step(*spec.owner, at, at_path, what);
+    }
     if (cause == "unknown") {
       const std::string missing = "the evidence has no last termination (kubectl describe pod shows Last State)";
       b.Open("the container runs out of memory (OOMKilled)", missing);

@@ -547,10 +547,13 @@ class RolloutDegraded : public Rule {
         const Object* e = empty_eps.evidence();
         b.Step(*e, e->Root()[empty_eps.slices.empty() ? "subsets" : "endpoints"],
                empty_eps.slices.empty() ? "subsets" : "endpoints",
-               fmt::format("{}: no ready address for the {}", empty_eps.Describe(), empty_ref->field));
+               fmt::format("{}, so the {} {} has no ready endpoint", empty_eps.Describe(), empty_ref->field,
+                           empty_svc->Ref()));
         if (!selector_note.empty()) {
+          LabelSelector sel = LabelSelector::FromMap(empty_svc->Spec()["selector"]);
           b.Step(*empty_svc, empty_svc->Spec()["selector"], "spec.selector",
-                 fmt::format("{}{}", empty_svc->Ref(), selector_note));
+                 fmt::format("spec.selector of {} is {}: it matches none of the Rollout's pods, labelled {}",
+                             empty_svc->Ref(), sel.ToString(), LabelSelector::FromMap(tmpl->Labels()).ToString()));
         }
       }
       // The pods behind a Rollout that never became available.

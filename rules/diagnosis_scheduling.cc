@@ -771,7 +771,10 @@ class PvcPending : public Rule {
       f.verify = fmt::format("kubectl get pvc {} -n {} -w (STATUS Bound)", pvc.name, ns);
       f.symptom = pvc.Ref() + " is Pending";
       DiagnosisBuilder b(ctx, f);
-      b.Step(pvc, pvc.Status()["phase"], "status.phase", pvc.Ref() + " is Pending");
+      b.Step(pvc, pvc.Status()["phase"], "status.phase",
+             "status.phase of " + pvc.Ref() + " is Pending: no PersistentVolume is bound to it" +
+                 (pvc.Spec()["volumeName"].Str().empty() ? "" : " (spec.volumeName " +
+                                                                  std::string(pvc.Spec()["volumeName"].Str()) + ")"));
       // The events that get a step of their own are shown there.
       const EventRecord* own_step = cause == "provisioning-failed"          ? failed
                                     : cause == "provisioner-not-responding" ? external
