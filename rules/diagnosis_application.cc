@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <map>
+#include <regex>
 #include <set>
 
 #include "analyzer/diagnosis.h"
@@ -33,6 +35,14 @@ const std::vector<SyncCause>& SyncCauses() {
       {"webhook", "an admission webhook denied an object",
        {"admission webhook"},
        "Change the object to satisfy the webhook's policy the message names, or fix the webhook."},
+      {"pod-security", "the namespace's Pod Security level rejects a pod the manifests create",
+       {"violates PodSecurity"},
+       "Make the pod template meet the namespace's Pod Security level the message names (securityContext), or "
+       "change the namespace's pod-security.kubernetes.io/enforce label if the exception is intended."},
+      {"quota", "a ResourceQuota of the destination namespace is exhausted",
+       {"exceeded quota"},
+       "Lower the requests the message names or raise the ResourceQuota (kubectl describe resourcequota -n "
+       "<namespace>)."},
       {"forbidden", "Argo CD may not manage the object (RBAC or AppProject)",
        {"is forbidden", "not permitted in project", "cannot create resource", "Unauthorized"},
        "Allow the object's kind and destination in the AppProject (spec.destinations, clusterResourceWhitelist / "
@@ -50,6 +60,28 @@ const std::vector<SyncCause>& SyncCauses() {
        "Correct the field the error names in the manifest, commit, and sync again."},
   };
   return kCauses;
+}
+
+// For an immutable field, the object and the field from the API server's
+// words ('Deployment.apps "billing" is invalid: spec.selector: ... field is
+// immutable'), and the ways out, the safest first.
+std::string ImmutableFix(const std::string& message, Node op, const char* generic) {
+  static const std::regex kInvalid(R"re(([A-Z][A-Za-z]+)(?:\.[a-z0-9.]+)? "([^"]+)" is invalid: ([A-Za-z0-9_.\[\]-]+):)re");
+  std::smatch m;
+  if (!std::regex_search(message, m, kInvalid)) return generic;
+  std::string kind = m[1], name = m[2], field = m[3];
+  std::string ns;
+  for (Node r : op["syncResult"]["resources"].Items()) {
+    if (r["kind"].Str() == kind && r["name"].Str() == name) ns = std::string(r["namespace"].Str());
+  }
+  std::string lower = kind;
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  return fmt::format("{} of {} {} cannot change in place. Either revert {} in the manifest to its live value "
+                     "(kubectl get {} {}{} -o yaml), or recreate the object: delete it (kubectl delete {} {}{}) and sync "
+                     "again, or give it the sync option argocd.argoproj.io/sync-options: Replace=true; recreating "
+                     "replaces its pods.",
+                     field, kind, Quote(name), field, lower, name, ns.empty() ? "" : " -n " + ns, lower, name,
+                     ns.empty() ? "" : " -n " + ns);
 }
 
 class ApplicationDegraded : public Rule {
@@ -256,7 +288,7 @@ class ApplicationDegraded : public Rule {
                                        " shows it)");
             } else if (!hit.empty()) {
               b.Hypothesis(c.hypothesis, true, hit);
-              if (fix.empty()) fix = c.fix;
+              if (fix.empty()) fix = std::string(c.key) == "immutable" ? ImmutableFix(hit, op, c.fix) : c.fix;
             } else if (counted_for.count(c.key)) {
               b.Hypothesis(c.hypothesis, false,
                            std::string("the error that says so is more precisely explained: ") +
