@@ -84,6 +84,28 @@ std::string ImmutableFix(const std::string& message, Node op, const char* generi
                      ns.empty() ? "" : " -n " + ns);
 }
 
+// The objects an Application manages, by Ref(); with `nested`, also those of
+// the Applications it manages, and theirs (app of apps).
+std::set<std::string> Managed(const Context& ctx, ObjectId app, bool nested) {
+  const Graph& g = ctx.graph();
+  std::set<std::string> out;
+  std::vector<ObjectId> todo = {app};
+  std::set<ObjectId> seen = {app};
+  while (!todo.empty()) {
+    ObjectId id = todo.back();
+    todo.pop_back();
+    for (const Reference* r : g.References(id, EdgeKind::kManages)) {
+      const GraphVertex& v = g.vertex(r->to);
+      std::string ref = v.ns.empty() ? v.kind + "/" + v.name : v.kind + "/" + v.ns + "/" + v.name;
+      if (!out.insert(ref).second || !nested || v.kind != "Application") continue;
+      for (ObjectId child : ctx.objects().OfKind("Application")) {
+        if (ctx.objects()[child].Ref() == ref && seen.insert(child).second) todo.push_back(child);
+      }
+    }
+  }
+  return out;
+}
+
 class ApplicationDegraded : public Rule {
  public:
   const RuleInfo& info() const override {
@@ -121,16 +143,10 @@ class ApplicationDegraded : public Rule {
                       (computed.applies && computed.health == Health::kDegraded);
       if (!degraded && !sync_failed) continue;
 
-      // Managed objects by identity (a live copy and its manifest both count), and their roots.
-      std::set<std::string> managed;
-      for (const Reference* r : g.References(id, EdgeKind::kManages)) {
-        const GraphVertex& v = g.vertex(r->to);
-        managed.insert(v.kind + "/" + v.ns + "/" + v.name);
-      }
-      auto is_managed = [&](ObjectId oid) {
-        const Object& o = ctx.objects()[g.Root(oid)];
-        return managed.count(std::string(o.kind) + "/" + std::string(o.ns) + "/" + std::string(o.name)) > 0;
-      };
+      // Managed objects by identity (a live copy and its manifest both count),
+      // with those of the Applications it manages (app of apps).
+      std::set<std::string> managed = Managed(ctx, id, true);
+      auto is_managed = [&](ObjectId oid) { return managed.count(ctx.objects()[g.Root(oid)].Ref()) > 0; };
       // The root-cause diagnoses of its managed objects, and the managed
       // objects each one explains.
       std::vector<const Finding*> causes;
@@ -147,6 +163,18 @@ class ApplicationDegraded : public Rule {
         for (const ChainStep& s : f.chain) touch(s.loc.object);
         if (hit) causes.push_back(&f);
       }
+      // A child Application is explained when something it manages is.
+      auto explained = [&](const std::string& ref) {
+        if (covered.count(ref)) return true;
+        if (ref.rfind("Application/", 0) != 0) return false;
+        for (ObjectId cid : ctx.objects().OfKind("Application")) {
+          if (ctx.objects()[cid].Ref() != ref) continue;
+          for (const std::string& k : Managed(ctx, cid, true)) {
+            if (covered.count(k)) return true;
+          }
+        }
+        return false;
+      };
       // The managed objects that are Degraded: assessed from their live copy
       // in the input, else as Argo CD recorded them in status.resources.
       std::vector<std::string> unexplained;  // "Deployment/shop/api: Degraded (message)"
@@ -155,7 +183,7 @@ class ApplicationDegraded : public Rule {
         const GraphVertex& v = g.vertex(r->to);
         std::string ref = v.kind + "/" + v.ns + "/" + v.name;
         if (v.ns.empty()) ref = v.kind + "/" + v.name;
-        if (!seen.insert(ref).second || covered.count(ref)) continue;
+        if (!seen.insert(ref).second || explained(ref)) continue;
         for (ObjectId oid : ctx.objects().OfKind(v.kind)) {
           const Object& o = ctx.objects()[oid];
           if (o.ns != v.ns || o.name != v.name || !o.live()) continue;
@@ -171,7 +199,7 @@ class ApplicationDegraded : public Rule {
         std::string ref = r["namespace"].Str().empty()
                               ? fmt::format("{}/{}", r["kind"].Str(), r["name"].Str())
                               : fmt::format("{}/{}/{}", r["kind"].Str(), r["namespace"].Str(), r["name"].Str());
-        if (covered.count(ref) || std::find_if(unexplained.begin(), unexplained.end(), [&](const std::string& u) {
+        if (explained(ref) || std::find_if(unexplained.begin(), unexplained.end(), [&](const std::string& u) {
               return u.rfind(ref + ":", 0) == 0;
             }) != unexplained.end()) {
           continue;
@@ -316,8 +344,13 @@ class ApplicationDegraded : public Rule {
                                                 recorded_text, health_text)
                                   : fmt::format("Argo CD shows {} as {}", app.Ref(), health_text);
         std::string verify = "argocd app get " + std::string(app.name) + " (health turns Healthy)";
-        out.Amend(app, *cause, [step, symptom, verify](Finding& f) {
-          f.chain.insert(f.chain.begin(), step);
+        // Before the first step on an object it manages, so that the parent of
+        // an app of apps comes before its child whatever the order they fold in.
+        out.Amend(app, *cause, [step, symptom, verify, managed, &ctx](Finding& f) {
+          auto at = std::find_if(f.chain.begin(), f.chain.end(), [&](const ChainStep& s) {
+            return s.loc.object != kNoObject && managed.count(ctx.objects()[ctx.graph().Root(s.loc.object)].Ref());
+          });
+          f.chain.insert(at, step);
           f.symptom = f.symptom.empty() ? symptom : symptom + "; " + f.symptom;
           f.verify = f.verify.empty() ? verify : f.verify + "\n" + verify;
         });

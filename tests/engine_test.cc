@@ -174,6 +174,35 @@ TEST(Engine, RollUpFoldsIntoTheDiagnosisItWouldRepeat) {
   EXPECT_EQ(f.cause, "oom-killed");
 }
 
+// App of apps: the parent Application manages the child Application, which
+// manages the Deployment. Both are symptoms of the one root cause, the parent
+// first, whatever order they appear in.
+TEST(Engine, AppOfAppsFoldsParentThenChild) {
+  std::string parent = R"(
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: {name: platform, namespace: argocd}
+spec:
+  destination: {namespace: argocd}
+status:
+  sync: {status: Synced}
+  health: {status: Degraded}
+  resources:
+  - {group: argoproj.io, version: v1alpha1, kind: Application, namespace: argocd, name: reports, health: {status: Degraded}}
+)";
+  for (bool parent_first : {true, false}) {
+    std::string text = parent_first ? parent + "---" + DegradedApplication("") : DegradedApplication("") + "---" + parent;
+    Analysis a = AnalyzeText(text);
+    EXPECT_TRUE(Of(a, "application-degraded").empty()) << parent_first;
+    auto crash = Of(a, "crash-loop");
+    ASSERT_EQ(crash.size(), 1u);
+    const Finding& f = *crash[0];
+    ASSERT_GE(f.chain.size(), 3u);
+    EXPECT_EQ((*a.load.objects)[f.chain[0].loc.object].Ref(), "Application/argocd/platform") << parent_first;
+    EXPECT_EQ((*a.load.objects)[f.chain[1].loc.object].Ref(), "Application/argocd/reports") << parent_first;
+  }
+}
+
 // An Application that ignores application-degraded is left out of the chain too.
 TEST(Engine, AmendRespectsTheIgnoreAnnotation) {
   Analysis a = AnalyzeText(DegradedApplication("  annotations: {kora.dev/ignore: application-degraded}"));
