@@ -235,9 +235,11 @@ class ServiceNoReadyEndpoints : public Rule {
         .severity = Severity::kError,
         .category = "diagnosis",
         .help = "Diagnosis from evidence: a Service whose selected pods are in the input but none is ready (or whose "
-                "Endpoints/EndpointSlices list no ready address), so every connection fails and Ingresses in front of "
-                "it answer 503. kora names what keeps the pods unready: not running (see the pod diagnoses), or a "
-                "failing readiness probe (Unhealthy events); and names the Ingresses that route to it.",
+                "EndpointSlices or Endpoints list no ready endpoint), so every connection fails and Ingresses in "
+                "front of it answer 503. kora names the pods and what keeps them unready: a selector that matches "
+                "none of them (with a selector to use instead), no pod running at all, a failing readiness probe "
+                "(Unhealthy events, with what it answered), a readiness gate or a probe not passed yet; pods that "
+                "crash or cannot start are their own diagnosis. It names the Ingresses that route to the Service.",
         .fix = "Make the selected pods ready: fix what the diagnosis names (the readiness probe's path and port, or "
                "the pods' own failure).",
     };
