@@ -62,7 +62,7 @@ bool IsControllerInjectedLabel(std::string_view key) {
          key == "statefulset.kubernetes.io/pod-name" || key == "controller-revision-hash" ||
          key == "apps.kubernetes.io/pod-index" || key == "job-name" || key == "controller-uid" ||
          key == "batch.kubernetes.io/job-name" || key == "batch.kubernetes.io/controller-uid" ||
-         key == "batch.kubernetes.io/job-completion-index";
+         key == "batch.kubernetes.io/job-completion-index" || key == "pod-template-generation";
 }
 
 namespace {

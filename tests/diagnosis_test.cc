@@ -24,6 +24,7 @@ metadata:
     tier: frontend
     pod-template-hash: 6b8d9c7f5
     controller-revision-hash: web-7d9f
+    pod-template-generation: "3"
     statefulset.kubernetes.io/pod-name: web-0
     helm.sh/chart: web-1.2.3
     app.kubernetes.io/version: 1.2.3
