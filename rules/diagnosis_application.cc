@@ -106,6 +106,16 @@ std::set<std::string> Managed(const Context& ctx, ObjectId app, bool nested) {
   return out;
 }
 
+// For an object the API server rejects as invalid, the field and what it
+// says about it, from 'Deployment.apps "payments" is invalid: <field>: <why>'.
+std::string InvalidFix(const std::string& message, const char* generic) {
+  static const std::regex kInvalid(R"re(([A-Z][A-Za-z]+)(?:\.[a-z0-9.]+)? "([^"]+)" is invalid: ([A-Za-z0-9_.\[\]-]+): (.*))re");
+  std::smatch m;
+  if (!std::regex_search(message, m, kInvalid)) return generic;
+  return fmt::format("Correct {} of {} {} in the manifest ({}), commit, and sync again.", m[3].str(), m[1].str(),
+                     Quote(m[2].str()), m[4].str().substr(0, 200));
+}
+
 class ApplicationDegraded : public Rule {
  public:
   const RuleInfo& info() const override {
@@ -316,7 +326,11 @@ class ApplicationDegraded : public Rule {
                                        " shows it)");
             } else if (!hit.empty()) {
               b.Hypothesis(c.hypothesis, true, hit);
-              if (fix.empty()) fix = std::string(c.key) == "immutable" ? ImmutableFix(hit, op, c.fix) : c.fix;
+              if (fix.empty()) {
+                fix = std::string(c.key) == "immutable" ? ImmutableFix(hit, op, c.fix)
+                      : std::string(c.key) == "invalid" ? InvalidFix(hit, c.fix)
+                                                        : c.fix;
+              }
             } else if (counted_for.count(c.key)) {
               b.Hypothesis(c.hypothesis, false,
                            std::string("the error that says so is more precisely explained: ") +
