@@ -416,6 +416,14 @@ std::string ProposedSelector(Node current, Node labels) {
   return out;
 }
 
+std::string InjectedLabelsNote(Node labels) {
+  std::string keys;
+  for (auto [k, v] : labels.Entries()) {
+    if (IsControllerInjectedLabel(k.Str())) keys += (keys.empty() ? "" : ", ") + std::string(k.Str());
+  }
+  return keys.empty() ? "" : " (not " + keys + ": a controller sets it per revision or per pod)";
+}
+
 std::string EndpointState::Describe() const {
   std::string what;
   if (!slices.empty()) {

@@ -106,6 +106,11 @@ std::string ProbeAction(Node probe);
 // nothing is left. "app=web,tier=frontend".
 std::string ProposedSelector(Node current, Node labels);
 
+// Why a proposed selector leaves out some of these labels:
+// " (not pod-template-hash: a controller sets it per revision or per pod)",
+// "" when none is injected.
+std::string InjectedLabelsNote(Node labels);
+
 // What the endpoints controller published for a Service: its EndpointSlices
 // (kubernetes.io/service-name), preferred, else its Endpoints object.
 struct EndpointState {

@@ -531,9 +531,10 @@ class ServiceNoReadyEndpoints : public Rule {
         f.fix = proposed.empty()
                     ? "Make spec.selector of " + svc.Ref() + " match the labels of the pods that should serve it " +
                           "(kubectl get pods -n " + ns + " --show-labels), or fix the workload's labels."
-                    : "Set spec.selector of " + svc.Ref() + " to " + proposed + " (the labels of " +
-                          (near_workload && near_workload != near ? near_workload->Ref() + "'s pods" : near->Ref()) +
-                          ", without the ones controllers add per revision), or give the pods the labels " + selector +
+                    : "Set spec.selector of " + svc.Ref() + " to " + proposed + ", which " +
+                          (near_workload && near_workload != near ? "the pods of " + near_workload->Ref()
+                                                                  : near->Ref()) +
+                          " carry" + InjectedLabelsNote(near->Labels()) + ", or give the pods the labels " + selector +
                           " in the pod template of " +
                           (near_workload && near_workload != near ? near_workload->Ref() : std::string("their workload")) +
                           ".";

@@ -95,9 +95,9 @@ class ServiceSelectsNothing : public Rule {
         f.fix = proposed.empty()
                     ? "Set spec.selector to the labels of the pods that should serve " + svc.Ref() +
                           " (kubectl get pods -n " + std::string(svc.ns) + " --show-labels), or fix their labels."
-                    : "Set spec.selector to " + proposed + " (the labels " + w.Ref() +
-                          " carries, without the ones controllers add per revision), or fix the labels of the "
-                          "workload that should serve " + svc.Ref() + ".";
+                    : "Set spec.selector to " + proposed + ", which " + w.Ref() + " carries" +
+                          InjectedLabelsNote(best->Labels()) + ", or fix the labels of the workload that should serve " +
+                          svc.Ref() + ".";
       }
     }
   }
