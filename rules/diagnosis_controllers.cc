@@ -164,8 +164,8 @@ class ControllerCreateFailed : public Rule {
       static const std::map<std::string, std::string, std::less<>> kWhy = {
           {"quota-exceeded", "a ResourceQuota of the namespace is exhausted"},
           {"pod-security-violation", "the pod violates the namespace's Pod Security level"},
-          {"service-account-missing", "its ServiceAccount does not exist"},
-          {"admission-webhook-denied", "an admission webhook denies it"},
+          {"service-account-missing", "the pod's ServiceAccount does not exist"},
+          {"admission-webhook-denied", "an admission webhook denies the pod"},
       };
       auto why = kWhy.find(cause);
       std::string reason = why != kWhy.end() ? why->second : "the API server rejects the pod";
@@ -180,7 +180,8 @@ class ControllerCreateFailed : public Rule {
         b.StepEvent(*events.back(), fmt::format("the API server rejects the pod: {}", msg.substr(0, 240)));
       }
       for (const char* c : {"service-account-missing", "quota-exceeded", "pod-security-violation", "admission-webhook-denied"}) {
-        b.Hypothesis(c, cause == c, cause == c ? msg.substr(0, 200) : "the rejection says otherwise");
+        b.Hypothesis(kWhy.at(c), cause == c,
+                     cause == c ? msg.substr(0, 200) : "the rejection names another cause: " + reason);
       }
     }
   }
