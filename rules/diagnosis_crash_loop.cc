@@ -66,6 +66,16 @@ class CrashLoop : public Rule {
     return e;
   }
 
+  static std::string CauseWords(std::string_view cause) {
+    if (cause == "oom-killed") return "it ran out of memory";
+    if (cause == "command-not-found") return "its command does not exist";
+    if (cause == "command-not-executable") return "its command cannot be executed";
+    if (cause == "killed") return "something outside killed it";
+    if (cause == "segfault") return "it crashed with a segmentation fault";
+    if (cause == "exits-immediately") return "it finished successfully and was restarted";
+    return "nothing more: the evidence has no last termination";
+  }
+
   static std::string CauseOf(const Context& ctx, const ContainerProblem& p) {
     if (p.last_reason == "OOMKilled") return "oom-killed";
     if (LivenessFailure(ctx, p)) return "liveness-probe-failing";
@@ -226,7 +236,12 @@ class CrashLoop : public Rule {
                  fmt::format("exit code {}", p.last_exit_code));
     b.Hypothesis("the application fails at start-up", cause == "application-error",
                  cause == "application-error" ? "exit code " + std::to_string(p.last_exit_code) + ": see " + logs
-                                              : "the termination points elsewhere");
+                                              : cause == "liveness-probe-failing"
+                                                    ? "the kubelet kills it because its liveness probe fails"
+                                                    : fmt::format("the last termination (reason {}, exit code {}) "
+                                                                  "means {}",
+                                                                  p.last_reason.empty() ? "-" : p.last_reason,
+                                                                  p.last_exit_code, CauseWords(cause)));
     b.Affects(g.problems);
   }
 };
