@@ -102,7 +102,7 @@ std::string OwnerNameOfRun(const Context& ctx, const Object& run) {
   }
   // The controller names its runs <rollout>-<pod-template-hash>-<revision>[-<step>...],
   // and labels them with the hash.
-  std::string name(run.name);
+  std::string name(run.name.substr(0, 300));
   std::string_view hash = run.Label("rollouts-pod-template-hash");
   if (!hash.empty()) {
     auto at = name.find("-" + std::string(hash) + "-");
@@ -175,7 +175,8 @@ struct RunSetupProblem {
 };
 
 RunSetupProblem SetupProblem(const Object& run) {
-  std::string message(run.Status()["message"].Str());
+  // std::regex backtracks: a bounded prefix keeps hostile input cheap.
+  std::string message(run.Status()["message"].Str().substr(0, 1000));
   static const std::regex kArg(R"(\{\{\s*args\.([A-Za-z0-9_.-]+)\s*\}\})");
   std::smatch m;
   if (message.find("resolve") != std::string::npos && std::regex_search(message, m, kArg)) {
