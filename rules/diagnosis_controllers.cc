@@ -249,6 +249,7 @@ class ServiceNoReadyEndpoints : public Rule {
   void Check(const Context& ctx, Reporter& out) const override {
     std::set<std::string> failing;  // pods another diagnosis explains
     bool failing_known = false;
+    EndpointSliceIndex slices(ctx);
     for (ObjectId id : ctx.objects().OfKind("Service")) {
       const Object& svc = ctx.objects()[id];
       if (ctx.Shadowed(id)) continue;
@@ -264,7 +265,7 @@ class ServiceNoReadyEndpoints : public Rule {
         if (!t->is_pod) templates.push_back(t);
       }
       // The EndpointSlices (or Endpoints) in the input say it directly.
-      EndpointState eps = ServiceEndpoints(ctx, svc);
+      EndpointState eps = ServiceEndpoints(ctx, svc, &slices);
       bool eps_empty = eps.known() && eps.ready == 0;
       std::vector<const Object*> unready;
       for (const Object* p : pods) {
