@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 #include <regex>
 #include <set>
 
@@ -119,29 +120,45 @@ RunOwner OwnerOfRun(const Context& ctx, const Object& run) {
   o.name = OwnerNameOfRun(ctx, run);
   if (o.name.empty()) return o;
   // The live copy carries the status, and only a live Rollout explains its runs.
-  for (ObjectId id : ctx.objects().OfKind("Rollout")) {
+  const Object* found = ctx.objects().Find("Rollout", run.ns, o.name);
+  if (!found) return o;
+  for (ObjectId id : ctx.objects().SameIdentity(found->id)) {
     const Object& r = ctx.objects()[id];
-    if (r.group == "argoproj.io" && r.ns == run.ns && r.name == o.name && (!o.rollout || r.live())) o.rollout = &r;
+    if (r.group == "argoproj.io" && (!o.rollout || r.live())) o.rollout = &r;
   }
   return o;
 }
 
-// The failed (or errored) AnalysisRun of a Rollout that decides its state:
-// of its runs, the one of the current pod template hash, else the newest.
-const Object* FailedRunOf(const Context& ctx, const Object& ro) {
-  std::string_view hash = ro.Status()["currentPodHash"].Str();
-  const Object* best = nullptr;
-  bool best_current = false;
+// The failed (or errored) AnalysisRuns by namespace and the name of their
+// Rollout, worked out once for all Rollouts.
+using FailedRuns = std::map<std::pair<std::string_view, std::string>, std::vector<const Object*>>;
+
+FailedRuns FailedRunsByRollout(const Context& ctx) {
+  FailedRuns out;
   for (ObjectId id : ctx.objects().OfKind("AnalysisRun")) {
     const Object& run = ctx.objects()[id];
     std::string_view phase = run.Status()["phase"].Str();
-    if (run.group != "argoproj.io" || run.ns != ro.ns || !run.live() || (phase != "Failed" && phase != "Error")) continue;
-    if (OwnerNameOfRun(ctx, run) != ro.name) continue;
-    bool current = !hash.empty() && run.Label("rollouts-pod-template-hash") == hash;
+    if (run.group != "argoproj.io" || !run.live() || (phase != "Failed" && phase != "Error")) continue;
+    std::string owner = OwnerNameOfRun(ctx, run);
+    if (!owner.empty()) out[{run.ns, owner}].push_back(&run);
+  }
+  return out;
+}
+
+// The run that decides a Rollout's state: of its failed runs, the one of
+// the current pod template hash, else the newest.
+const Object* FailedRunOf(const FailedRuns& runs, const Object& ro) {
+  auto it = runs.find({ro.ns, std::string(ro.name)});
+  if (it == runs.end()) return nullptr;
+  std::string_view hash = ro.Status()["currentPodHash"].Str();
+  const Object* best = nullptr;
+  bool best_current = false;
+  for (const Object* run : it->second) {
+    bool current = !hash.empty() && run->Label("rollouts-pod-template-hash") == hash;
     if (!best || (current && !best_current) ||
         (current == best_current &&
-         run.Metadata()["creationTimestamp"].Str() >= best->Metadata()["creationTimestamp"].Str())) {
-      best = &run;
+         run->Metadata()["creationTimestamp"].Str() >= best->Metadata()["creationTimestamp"].Str())) {
+      best = run;
       best_current = current;
     }
   }
@@ -388,6 +405,7 @@ class RolloutDegraded : public Rule {
 
   void CheckFindings(const Context& ctx, const std::vector<Finding>& findings, Reporter& out) const override {
     EndpointSliceIndex slices(ctx);
+    FailedRuns failed_runs = FailedRunsByRollout(ctx);
     for (ObjectId id : ctx.objects().OfKind("Rollout")) {
       const Object& ro = ctx.objects()[id];
       if (ro.group != "argoproj.io" || !ro.live()) continue;
@@ -407,7 +425,7 @@ class RolloutDegraded : public Rule {
       Severity sev = Severity::kError;
       // The AnalysisRun of this Rollout that failed: by ownerReference, else
       // by its rollouts-pod-template-hash label and name.
-      const Object* failed_run = FailedRunOf(ctx, ro);
+      const Object* failed_run = FailedRunOf(failed_runs, ro);
       // A canary (or preview) Service with no ready endpoints: traffic shifted
       // to it fails, and so does any analysis of that traffic.
       const Object* empty_svc = nullptr;
