@@ -4,7 +4,10 @@
 #include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 #include <set>
+
+#include <fmt/format.h>
 
 namespace kora {
 
@@ -274,13 +277,80 @@ void DiagnosisBuilder::Open(std::string text, std::string missing) {
 }
 
 void DiagnosisBuilder::Affects(const std::vector<const ContainerProblem*>& problems) {
-  std::set<std::string> seen;
-  for (const ContainerProblem* p : problems) {
-    std::string status(p->pod->Status()["x-kora"]["status"].Str());
-    if (status.empty()) status = (p->init ? "Init:" : "") + p->reason;
-    std::string item = p->pod->Ref() + " (" + status + ")";
-    if (seen.insert(p->pod->Ref()).second) f_.affected.push_back(item);
+  for (const ContainerProblem* p : problems) Affects(*p->pod);
+}
+
+void DiagnosisBuilder::Affects(const Object& pod) {
+  std::string item = pod.Ref() + " (" + PodStatusText(pod) + ")";
+  for (const std::string& a : f_.affected) {
+    if (a == item) return;
   }
+  f_.affected.push_back(std::move(item));
+}
+
+std::string PodStatusText(const Object& pod) {
+  // Follows kubectl's printPod (pkg/printers/internalversion/printers.go).
+  Node status = pod.Status();
+  std::string_view pasted = status["x-kora"]["status"].Str();
+  if (!pasted.empty()) return std::string(pasted);
+  std::string reason(status["phase"].Str());
+  if (!status["reason"].Str().empty()) reason = std::string(status["reason"].Str());
+  for (Node c : status["conditions"].Items()) {
+    if (c["type"].Str() == "PodScheduled" && c["reason"].Str() == "SchedulingGated") reason = "SchedulingGated";
+  }
+  auto terminated_text = [](Node t, const char* prefix) {
+    if (!t["reason"].Str().empty()) return prefix + std::string(t["reason"].Str());
+    if (t["signal"].Int().value_or(0) != 0) return fmt::format("{}Signal:{}", prefix, t["signal"].Int().value_or(0));
+    return fmt::format("{}ExitCode:{}", prefix, t["exitCode"].Int().value_or(0));
+  };
+  bool initializing = false;
+  Node init_specs = pod.Spec()["initContainers"];
+  size_t i = 0;
+  for (Node cs : status["initContainerStatuses"].Items()) {
+    size_t index = i++;
+    Node state = cs["state"];
+    if (state["terminated"] && state["terminated"]["exitCode"].Int().value_or(-1) == 0) continue;
+    bool sidecar = false;
+    for (Node spec : init_specs.Items()) {
+      sidecar |= spec["name"].Str() == cs["name"].Str() && spec["restartPolicy"].Str() == "Always";
+    }
+    if (sidecar && cs["started"].Bool() == true) continue;
+    if (state["terminated"]) {
+      reason = terminated_text(state["terminated"], "Init:");
+    } else if (!state["waiting"]["reason"].Str().empty() && state["waiting"]["reason"].Str() != "PodInitializing") {
+      reason = "Init:" + std::string(state["waiting"]["reason"].Str());
+    } else {
+      reason = fmt::format("Init:{}/{}", index, std::max(init_specs.Size(), status["initContainerStatuses"].Size()));
+    }
+    initializing = true;
+    break;
+  }
+  bool initialized = false;
+  bool ready_condition = false;
+  for (Node c : status["conditions"].Items()) {
+    if (c["type"].Str() == "Initialized" && c["status"].Str() == "True") initialized = true;
+    if (c["type"].Str() == "Ready") ready_condition = c["status"].Str() == "True";
+  }
+  if (!initializing || initialized) {
+    bool has_running = false;
+    Node list = status["containerStatuses"];
+    // The first container's state wins: kubectl walks them from the last.
+    for (size_t k = list.Size(); k-- > 0;) {
+      Node cs = list.At(k);
+      Node state = cs["state"];
+      if (!state["waiting"]["reason"].Str().empty()) {
+        reason = std::string(state["waiting"]["reason"].Str());
+      } else if (state["terminated"]) {
+        reason = terminated_text(state["terminated"], "");
+      } else if (cs["ready"].Bool() == true && state["running"]) {
+        has_running = true;
+      }
+    }
+    if (reason == "Completed" && has_running) reason = ready_condition ? "Running" : "NotReady";
+  }
+  if (pod.Metadata()["deletionTimestamp"]) reason = status["reason"].Str() == "NodeLost" ? "Unknown" : "Terminating";
+  if (reason.empty()) reason = "Unknown";
+  return reason;
 }
 
 void DiagnosisBuilder::WorkloadStep(const Object& workload) {
@@ -301,6 +371,122 @@ void DiagnosisBuilder::WorkloadStep(const Object& workload) {
                          (c["reason"].Str().empty() ? "" : " (" + std::string(c["reason"].Str()) + ")") +
                          (c["message"].Str().empty() ? "" : ": " + std::string(c["message"].Str())));
   }
+}
+
+std::string ProbeText(Node probe) {
+  std::string timing;
+  for (const char* k : {"initialDelaySeconds", "periodSeconds", "timeoutSeconds", "failureThreshold"}) {
+    if (probe[k]) timing += fmt::format("{}{} {}", timing.empty() ? "" : ", ", k, probe[k].Str());
+  }
+  std::string what = ProbeAction(probe);
+  return timing.empty() ? what : what + " (" + timing + ")";
+}
+
+std::string ProbeAction(Node probe) {
+  if (Node h = probe["httpGet"]) {
+    return fmt::format("GET {} on port {}", h["path"].Str().empty() ? "/" : h["path"].Str(), h["port"].Str());
+  }
+  if (Node t = probe["tcpSocket"]) return fmt::format("TCP port {}", t["port"].Str());
+  if (Node g = probe["grpc"]) return fmt::format("gRPC port {}", g["port"].Str());
+  if (Node e = probe["exec"]) {
+    std::string cmd;
+    for (Node a : e["command"].Items()) cmd += (cmd.empty() ? "" : " ") + std::string(a.Str());
+    return "exec " + cmd.substr(0, 80);
+  }
+  return "a probe";
+}
+
+std::string ProposedSelector(Node current, Node labels) {
+  auto stable = [](std::string_view key) {
+    return !IsControllerInjectedLabel(key) && key != "helm.sh/chart" && key != "chart" &&
+           key != "app.kubernetes.io/version" && key != "version" && key != "app.kubernetes.io/managed-by" &&
+           key != "heritage";
+  };
+  std::string out;
+  auto add = [&](std::string_view k, std::string_view v) {
+    out += (out.empty() ? "" : ",") + std::string(k) + "=" + std::string(v);
+  };
+  for (auto [k, v] : current.Entries()) {
+    Node have = labels[k.Str()];
+    if (have && !IsControllerInjectedLabel(k.Str())) add(k.Str(), have.Str());
+  }
+  if (!out.empty()) return out;
+  for (auto [k, v] : labels.Entries()) {
+    if (stable(k.Str())) add(k.Str(), v.Str());
+  }
+  return out;
+}
+
+std::string InjectedLabelsNote(Node labels) {
+  std::string keys;
+  for (auto [k, v] : labels.Entries()) {
+    if (IsControllerInjectedLabel(k.Str())) keys += (keys.empty() ? "" : ", ") + std::string(k.Str());
+  }
+  return keys.empty() ? "" : " (not " + keys + ": a controller sets it per revision or per pod)";
+}
+
+std::string EndpointState::Describe() const {
+  std::string what;
+  if (!slices.empty()) {
+    what = slices.front()->Ref();
+    if (slices.size() > 1) what += fmt::format(" (and {} more EndpointSlice(s))", slices.size() - 1);
+  } else if (endpoints) {
+    what = endpoints->Ref();
+  }
+  if (ready == 0 && not_ready == 0) return what + (slices.empty() ? " lists no address" : " lists no endpoint");
+  return fmt::format("{} lists {} ready and {} not-ready {}", what, ready, not_ready,
+                     slices.empty() ? "address(es)" : "endpoint(s)");
+}
+
+EndpointSliceIndex::EndpointSliceIndex(const Context& ctx) {
+  for (ObjectId id : ctx.objects().OfKind("EndpointSlice")) {
+    const Object& slice = ctx.objects()[id];
+    std::string_view service = slice.Label("kubernetes.io/service-name");
+    if (!service.empty()) by_service_[{slice.ns, service}].push_back(&slice);
+  }
+}
+
+const std::vector<const Object*>& EndpointSliceIndex::Of(const Object& svc) const {
+  static const std::vector<const Object*> kNone;
+  auto it = by_service_.find({svc.ns, svc.name});
+  return it == by_service_.end() ? kNone : it->second;
+}
+
+EndpointState ServiceEndpoints(const Context& ctx, const Object& svc, const EndpointSliceIndex* index) {
+  EndpointState st;
+  auto target = [&](Node ref) {
+    if (ref["name"].Str().empty()) return std::string();
+    std::string_view ns = ref["namespace"].Str().empty() ? svc.ns : ref["namespace"].Str();
+    return fmt::format(" ({}/{}/{})", ref["kind"].Str().empty() ? "Pod" : ref["kind"].Str(), ns, ref["name"].Str());
+  };
+  std::optional<EndpointSliceIndex> own;
+  if (!index) index = &own.emplace(ctx);
+  for (const Object* slice_ptr : index->Of(svc)) {
+    const Object& slice = *slice_ptr;
+    st.slices.push_back(&slice);
+    for (Node ep : slice.Root()["endpoints"].Items()) {
+      // A missing ready condition means ready (discovery.k8s.io/v1).
+      if (ep["conditions"]["ready"].Bool() == false) {
+        ++st.not_ready;
+        st.not_ready_targets.push_back(std::string(ep["addresses"].At(0).Str()) + target(ep["targetRef"]));
+        if (ep["targetRef"]["kind"].Str() == "Pod") st.not_ready_pods.emplace_back(ep["targetRef"]["name"].Str());
+      } else {
+        ++st.ready;
+      }
+    }
+  }
+  if (!st.slices.empty()) return st;
+  st.endpoints = ctx.objects().Find("Endpoints", svc.ns, svc.name);
+  if (!st.endpoints) return st;
+  for (Node subset : st.endpoints->Root()["subsets"].Items()) {
+    st.ready += subset["addresses"].Size();
+    for (Node a : subset["notReadyAddresses"].Items()) {
+      ++st.not_ready;
+      st.not_ready_targets.push_back(std::string(a["ip"].Str()) + target(a["targetRef"]));
+      if (a["targetRef"]["kind"].Str() == "Pod") st.not_ready_pods.emplace_back(a["targetRef"]["name"].Str());
+    }
+  }
+  return st;
 }
 
 std::vector<const EventRecord*> PodEvents(const Context& ctx, const Object& pod) {

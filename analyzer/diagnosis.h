@@ -4,8 +4,8 @@
 #pragma once
 
 #include <functional>
-#include <optional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -75,8 +75,10 @@ class DiagnosisBuilder {
   void Hypothesis(std::string text, bool confirmed, std::string evidence);
   // A hypothesis the evidence cannot decide (it says what is missing).
   void Open(std::string text, std::string missing);
-  // The pods a diagnosis covers: "Pod/ns/name (Init:ImagePullBackOff)".
+  // The pods a diagnosis covers: "Pod/ns/name (Init:ImagePullBackOff)",
+  // with kubectl's STATUS.
   void Affects(const std::vector<const ContainerProblem*>& problems);
+  void Affects(const Object& pod);
   // The workload's own health, as the first step, when it is unhealthy.
   void WorkloadStep(const Object& workload);
 
@@ -84,6 +86,57 @@ class DiagnosisBuilder {
   const Context& ctx_;
   Finding& f_;
 };
+
+// What `kubectl get pods` shows in its STATUS column for a pod read from a
+// cluster (kubectl's own rules: Init:ImagePullBackOff, CrashLoopBackOff,
+// OOMKilled, Error, Pending, Terminating, ...); for a pasted row, the column
+// as pasted.
+std::string PodStatusText(const Object& pod);
+
+// A probe in words: "GET /healthz on port 8080 (periodSeconds 5, failureThreshold 3)",
+// "TCP port 5432", "exec cat /tmp/ready"; ProbeAction without the timing.
+std::string ProbeText(Node probe);
+std::string ProbeAction(Node probe);
+
+// A selector to propose for pods with these labels, in place of `current`:
+// the keys of the current selector that the pods carry, with the pods'
+// values; else the pods' stable labels. Never a label a controller injects
+// (pod-template-hash, controller-revision-hash, ...) nor one that changes
+// with every release (helm.sh/chart, app.kubernetes.io/version). "" when
+// nothing is left. "app=web,tier=frontend".
+std::string ProposedSelector(Node current, Node labels);
+
+// Why a proposed selector leaves out some of these labels:
+// " (not pod-template-hash: a controller sets it per revision or per pod)",
+// "" when none is injected.
+std::string InjectedLabelsNote(Node labels);
+
+// What the endpoints controller published for a Service: its EndpointSlices
+// (kubernetes.io/service-name), preferred, else its Endpoints object.
+struct EndpointState {
+  std::vector<const Object*> slices;
+  const Object* endpoints = nullptr;  // only when there is no slice
+  size_t ready = 0;
+  size_t not_ready = 0;
+  std::vector<std::string> not_ready_targets;  // "10.244.1.17 (Pod/ns/name)"
+  std::vector<std::string> not_ready_pods;     // the names of the pods behind them
+  bool known() const { return !slices.empty() || endpoints; }
+  // The object to point at: the first slice, else the Endpoints.
+  const Object* evidence() const { return slices.empty() ? endpoints : slices.front(); }
+  // "EndpointSlice/shop/web-x7k2p lists 0 ready and 1 not-ready endpoint(s)".
+  std::string Describe() const;
+};
+// EndpointSlices by namespace and Service, for callers that look up many
+// Services (one pass over the slices instead of one per Service).
+class EndpointSliceIndex {
+ public:
+  explicit EndpointSliceIndex(const Context& ctx);
+  const std::vector<const Object*>& Of(const Object& svc) const;
+
+ private:
+  std::map<std::pair<std::string_view, std::string_view>, std::vector<const Object*>> by_service_;
+};
+EndpointState ServiceEndpoints(const Context& ctx, const Object& svc, const EndpointSliceIndex* index = nullptr);
 
 // The events about a pod (or, for a pod known only by name, those for that name).
 std::vector<const EventRecord*> PodEvents(const Context& ctx, const Object& pod);

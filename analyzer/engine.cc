@@ -180,6 +180,25 @@ void Reporter::RelateAt(Finding& f, const Location& loc, std::string message) {
 
 bool Reporter::Discarded(const Finding& f) const { return &f == &discard_; }
 
+void Reporter::Amend(const Object& obj, const Finding& earlier, std::function<void(Finding&)> change) {
+  if (!earlier_ || Suppressed(obj)) return;
+  const Finding* first = earlier_->data();
+  if (&earlier < first || &earlier >= first + earlier_->size()) return;
+  // The earlier findings do not move during the pass, so an index stays valid.
+  amendments_.emplace_back(static_cast<size_t>(&earlier - first), std::move(change));
+}
+
+void Reporter::BeginPass(const std::vector<Finding>* earlier) {
+  earlier_ = earlier;
+  amendments_.clear();
+}
+
+void Reporter::EndPass(std::vector<Finding>& earlier) {
+  for (auto& [index, change] : amendments_) change(earlier[index]);
+  amendments_.clear();
+  earlier_ = nullptr;
+}
+
 void Reporter::Relate(Finding& f, const Object& obj, Node at, std::string path, std::string message) {
   RelatedLocation r;
   r.loc.file = obj.file;
@@ -211,12 +230,21 @@ std::vector<Finding> RunRules(const Context& ctx) {
     timings::Phase phase(timings::Enabled() ? "rule " + std::string(rule->info().id) : std::string());
     rule->Check(ctx, reporter);
   }
-  std::vector<Finding> first_pass = findings;
-  for (const auto& rule : AllRules()) {
-    if (!RuleEnabled(*rule, ctx.options()) || !rule->NeedsFindings()) continue;
-    reporter.set_rule(rule.get(), EffectiveSeverity(*rule, ctx.options()));
-    timings::Phase phase(timings::Enabled() ? "rule " + std::string(rule->info().id) : std::string());
-    rule->CheckFindings(ctx, first_pass, reporter);
+  // Rules that read findings see those of the passes before theirs, in
+  // place (a --profile all run has hundreds of thousands): what a pass
+  // reports goes to a vector of its own, appended when the pass is over.
+  for (int pass = 1; pass <= 2; ++pass) {
+    std::vector<Finding> added;
+    Reporter pass_reporter(ctx, added);
+    pass_reporter.BeginPass(&findings);
+    for (const auto& rule : AllRules()) {
+      if (!RuleEnabled(*rule, ctx.options()) || !rule->NeedsFindings() || rule->FindingsPass() != pass) continue;
+      pass_reporter.set_rule(rule.get(), EffectiveSeverity(*rule, ctx.options()));
+      timings::Phase phase(timings::Enabled() ? "rule " + std::string(rule->info().id) : std::string());
+      rule->CheckFindings(ctx, findings, pass_reporter);
+    }
+    pass_reporter.EndPass(findings);
+    findings.insert(findings.end(), std::make_move_iterator(added.begin()), std::make_move_iterator(added.end()));
   }
   timings::Phase phase("sort findings");
   SortFindings(findings, ctx.sources());

@@ -2,6 +2,7 @@
 // applies suppressions and severity overrides, and the ordered result.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -91,11 +92,24 @@ class Reporter {
   // Adds the other end of a cross-resource finding.
   static void Relate(Finding& f, const Object& obj, Node at, std::string path, std::string message);
   static void RelateAt(Finding& f, const Location& loc, std::string message);
+  // For rules that read findings: changes `earlier`, one of the findings
+  // CheckFindings was given, once the pass is over. A roll-up whose symptom
+  // another diagnosis already explains (an Application Degraded because its
+  // pods cannot pull) folds into that diagnosis instead of repeating it, so
+  // one root cause stays one finding. Nothing changes when obj, the object
+  // the roll-up is about, suppresses the rule.
+  void Amend(const Object& obj, const Finding& earlier, std::function<void(Finding&)> change);
+  // The engine's side: the findings CheckFindings is given, and the end of
+  // the pass, which applies the amendments to them (the same vector).
+  void BeginPass(const std::vector<Finding>* earlier);
+  void EndPass(std::vector<Finding>& earlier);
 
  private:
   bool Suppressed(const Object& obj) const;
   const Context& ctx_;
   std::vector<Finding>& out_;
+  const std::vector<Finding>* earlier_ = nullptr;
+  std::vector<std::pair<size_t, std::function<void(Finding&)>>> amendments_;
   const Rule* rule_ = nullptr;
   Severity severity_ = Severity::kWarning;
   Finding discard_;

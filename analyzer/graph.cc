@@ -57,18 +57,18 @@ std::string_view ResolutionName(Resolution r) {
   return "unverifiable";
 }
 
-namespace {
-
-using BoostGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, boost::no_property,
-                                         boost::property<boost::edge_index_t, uint32_t>>;
-
 bool IsControllerInjectedLabel(std::string_view key) {
   return key == "pod-template-hash" || key == "rollouts-pod-template-hash" ||
          key == "statefulset.kubernetes.io/pod-name" || key == "controller-revision-hash" ||
          key == "apps.kubernetes.io/pod-index" || key == "job-name" || key == "controller-uid" ||
          key == "batch.kubernetes.io/job-name" || key == "batch.kubernetes.io/controller-uid" ||
-         key == "batch.kubernetes.io/job-completion-index";
+         key == "batch.kubernetes.io/job-completion-index" || key == "pod-template-generation";
 }
+
+namespace {
+
+using BoostGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, boost::no_property,
+                                         boost::property<boost::edge_index_t, uint32_t>>;
 
 bool IsBuiltinGroup(std::string_view g) {
   if (g.empty()) return true;

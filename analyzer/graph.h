@@ -60,6 +60,12 @@ enum class Resolution : uint8_t {
 std::string_view ResolutionName(Resolution r);
 inline bool IsResolved(Resolution r) { return r <= Resolution::kAssumed; }
 
+// Labels controllers add to the pods they create (pod-template-hash,
+// controller-revision-hash, statefulset.kubernetes.io/pod-name, job-name,
+// ...): they differ per revision or per pod, so a selector written by hand
+// must not use them.
+bool IsControllerInjectedLabel(std::string_view key);
+
 using VertexId = uint32_t;
 
 struct GraphVertex {

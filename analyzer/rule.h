@@ -41,8 +41,13 @@ class Rule {
   virtual const RuleInfo& info() const = 0;
   virtual void Check(const Context& ctx, Reporter& out) const = 0;
   // Rules that summarise other rules' findings (an Argo CD Application whose
-  // objects have errors) run in a second pass and see the first pass's findings.
+  // objects have errors) run in a later pass and see the findings of every
+  // earlier pass.
   virtual bool NeedsFindings() const { return false; }
+  // The pass such a rule runs in: 1 sees the other rules' findings; 2, for
+  // roll-ups of roll-ups (an Argo CD Application over its Rollouts), also
+  // sees pass 1's.
+  virtual int FindingsPass() const { return 1; }
   virtual void CheckFindings(const Context& ctx, const std::vector<Finding>& findings, Reporter& out) const {}
 };
 

@@ -188,8 +188,17 @@ class ContainerConfigError : public Rule {
     DiagnosisBuilder b(ctx, f);
     b.WorkloadStep(workload);
     ChainStep& s = b.Step(*p.pod, p.status, p.path,
-                          fmt::format("{} of {}: {}{}", who, p.pod->Ref(), p.reason,
-                                      g.problems.size() > 1 ? fmt::format(" (and {} more pods)", g.problems.size() - 1) : ""));
+                          p.reason == "FailedMount"
+                              ? fmt::format("the volumes of {} cannot be mounted (FailedMount), so it stays in "
+                                            "ContainerCreating{}",
+                                            p.pod->Ref(),
+                                            g.problems.size() > 1
+                                                ? fmt::format(" (and {} more pods)", g.problems.size() - 1)
+                                                : "")
+                              : fmt::format("{} of {} is waiting: {}{}", who, p.pod->Ref(), p.reason,
+                                            g.problems.size() > 1
+                                                ? fmt::format(" (and {} more pods)", g.problems.size() - 1)
+                                                : ""));
     if (!p.message.empty()) s.evidence.push_back("message: " + p.message);
     if (m.event) b.StepEvent(*m.event, "the kubelet says " + what + " was not found");
     if (ref) {

@@ -66,6 +66,16 @@ class CrashLoop : public Rule {
     return e;
   }
 
+  static std::string CauseWords(std::string_view cause) {
+    if (cause == "oom-killed") return "it ran out of memory";
+    if (cause == "command-not-found") return "its command does not exist";
+    if (cause == "command-not-executable") return "its command cannot be executed";
+    if (cause == "killed") return "something outside killed it";
+    if (cause == "segfault") return "it crashed with a segmentation fault";
+    if (cause == "exits-immediately") return "it finished successfully and was restarted";
+    return "nothing more: the evidence has no last termination";
+  }
+
   static std::string CauseOf(const Context& ctx, const ContainerProblem& p) {
     if (p.last_reason == "OOMKilled") return "oom-killed";
     if (LivenessFailure(ctx, p)) return "liveness-probe-failing";
@@ -185,9 +195,29 @@ class CrashLoop : public Rule {
       }
       if (s.evidence.size() >= 5) break;
     }
-    if (liveness) b.StepEvent(*liveness, "the liveness probe fails, so the kubelet kills and restarts the container");
-    if (at) b.Step(*spec.owner, at, at_path, cause == "oom-killed" ? fmt::format("the memory limit is {}", at.Str())
-                                                                    : "the field at fault");
+    if (liveness) {
+      std::string says(liveness->message);
+      static constexpr std::string_view kPrefix = "Liveness probe failed: ";
+      if (says.rfind(kPrefix, 0) == 0) says.erase(0, kPrefix.size());
+      b.StepEvent(*liveness, fmt::format("the liveness probe of {} fails ({}), so the kubelet kills and restarts it",
+                                         who, says));
+    }
+    if (at) {
+      std::string what;
+      if (cause == "oom-killed") {
+        what = fmt::format("the memory limit of {} is {}", who, at.Str());
+      } else if (cause == "liveness-probe-failing") {
+        what = fmt::format("the livenessProbe of {}: {}", who, ProbeText(at));
+      } else {
+        std::string cmd;
+        for (Node a : at.Items()) cmd += (cmd.empty() ? "" : " ") + std::string(a.Str());
+        what = fmt::format("the {} of {} is {}, which {} (exit code {})", at_path.substr(at_path.rfind('.') + 1), who,
+                           cmd.substr(0, 160),
+                           cause == "command-not-found" ? "the image does not have" : "the image cannot execute",
+                           p.last_exit_code);
+      }
+      b.Step(*spec.owner, at, at_path, what);
+    }
     if (cause == "unknown") {
       const std::string missing = "the evidence has no last termination (kubectl describe pod shows Last State)";
       b.Open("the container runs out of memory (OOMKilled)", missing);
@@ -206,7 +236,12 @@ class CrashLoop : public Rule {
                  fmt::format("exit code {}", p.last_exit_code));
     b.Hypothesis("the application fails at start-up", cause == "application-error",
                  cause == "application-error" ? "exit code " + std::to_string(p.last_exit_code) + ": see " + logs
-                                              : "the termination points elsewhere");
+                                              : cause == "liveness-probe-failing"
+                                                    ? "the kubelet kills it because its liveness probe fails"
+                                                    : fmt::format("the last termination (reason {}, exit code {}) "
+                                                                  "means {}",
+                                                                  p.last_reason.empty() ? "-" : p.last_reason,
+                                                                  p.last_exit_code, CauseWords(cause)));
     b.Affects(g.problems);
   }
 };

@@ -469,7 +469,8 @@ class ImagePullFailure : public Rule {
       for (ObjectId id : ctx.objects().OfKind("Node")) {
         const Object& node = ctx.objects()[id];
         b.Step(node, node.Spec()["providerID"], "spec.providerID",
-               fmt::format("node {} is a {} node", node.name, cloud));
+               fmt::format("node {} runs on {} (spec.providerID {})", node.name, cloud,
+                           node.Spec()["providerID"].Str().substr(0, 80)));
         break;
       }
     }

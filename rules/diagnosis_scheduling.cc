@@ -65,6 +65,9 @@ std::vector<SchedulingReason> ParseFailedScheduling(std::string_view message, in
   return out;
 }
 
+// "3 Insufficient cpu", "1 node(s) had untolerated taint {...}", as the scheduler wrote it.
+std::string ReasonText(const SchedulingReason& r) { return (r.count ? std::to_string(r.count) + " " : "") + r.text; }
+
 std::string CauseKey(const std::string& reason) {
   if (reason.rfind("Insufficient ", 0) == 0) {
     std::string res = reason.substr(13);
@@ -86,7 +89,7 @@ std::string CauseKey(const std::string& reason) {
 }
 
 // What the pod asks for: the sum of its containers' requests.
-double PodRequest(const PodTemplate* t, const char* resource) {
+double PodRequest(const PodTemplate* t, std::string_view resource) {
   if (!t) return 0;
   double sum = 0, init_max = 0;
   for (const ContainerRef& c : t->containers) {
@@ -100,6 +103,143 @@ double PodRequest(const PodTemplate* t, const char* resource) {
     }
   }
   return std::max(sum, init_max);
+}
+
+std::string TaintText(Node taint) {
+  std::string out(taint["key"].Str());
+  if (!taint["value"].Str().empty()) out += "=" + std::string(taint["value"].Str());
+  return out + ":" + std::string(taint["effect"].Str());
+}
+
+// Kubernetes' Toleration.ToleratesTaint.
+bool Tolerates(Node toleration, Node taint) {
+  std::string_view effect = toleration["effect"].Str();
+  if (!effect.empty() && effect != taint["effect"].Str()) return false;
+  std::string_view key = toleration["key"].Str();
+  if (!key.empty() && key != taint["key"].Str()) return false;
+  std::string_view op = toleration["operator"].Str();
+  if (op == "Exists") return true;
+  return toleration["value"].Str() == taint["value"].Str();
+}
+
+// What decides where a pod may run, from the pod's own spec, each field
+// falling back to its workload's template (a pod known only from text).
+struct Placement {
+  std::vector<Node> tolerations;
+  Node node_selector;
+  Node required_affinity;  // nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution
+};
+
+// The taints of a node that keep the pod off it (NoSchedule, NoExecute).
+std::vector<Node> UntoleratedTaints(const Object& node, const Placement& pl) {
+  std::vector<Node> out;
+  for (Node taint : node.Spec()["taints"].Items()) {
+    std::string_view effect = taint["effect"].Str();
+    if (effect != "NoSchedule" && effect != "NoExecute") continue;
+    bool tolerated = false;
+    for (Node tol : pl.tolerations) tolerated |= Tolerates(tol, taint);
+    if (!tolerated) out.push_back(taint);
+  }
+  return out;
+}
+
+// One nodeSelectorTerm of a required node affinity (its requirements ANDed).
+bool TermMatches(Node term, const Object& node) {
+  if (term["matchExpressions"].Size() == 0 && term["matchFields"].Size() == 0) return false;
+  auto check = [](Node req, std::optional<std::string_view> value) {
+    std::string_view op = req["operator"].Str();
+    auto in = [&] {
+      for (Node v : req["values"].Items()) {
+        if (value && v.Str() == *value) return true;
+      }
+      return false;
+    };
+    if (op == "In") return value && in();
+    if (op == "NotIn") return !value || !in();
+    if (op == "Exists") return value.has_value();
+    if (op == "DoesNotExist") return !value.has_value();
+    if (op == "Gt" || op == "Lt") {
+      if (!value || req["values"].Size() != 1) return false;
+      auto have = QuantityValue(*value);
+      auto want = QuantityValue(req["values"].At(0).Str());
+      if (!have || !want) return false;
+      return op == "Gt" ? *have > *want : *have < *want;
+    }
+    return false;
+  };
+  for (Node req : term["matchExpressions"].Items()) {
+    Node label = node.Labels()[req["key"].Str()];
+    if (!check(req, label ? std::optional<std::string_view>(label.Str()) : std::nullopt)) return false;
+  }
+  for (Node req : term["matchFields"].Items()) {
+    if (req["key"].Str() != "metadata.name") return false;
+    if (!check(req, std::optional<std::string_view>(node.name))) return false;
+  }
+  return true;
+}
+
+// Whether the node satisfies the pod's nodeSelector and required node affinity.
+bool MatchesNodeSelection(const Object& node, const Placement& pl) {
+  Node sel = pl.node_selector;
+  if (sel.IsMap() && sel.Size() > 0 && !LabelSelector::FromMap(sel).Matches(node.Labels())) return false;
+  Node required = pl.required_affinity;
+  if (required) {
+    bool any = false;
+    for (Node term : required["nodeSelectorTerms"].Items()) any |= TermMatches(term, node);
+    if (!any) return false;
+  }
+  return true;
+}
+
+// Why the pod cannot land on the node whatever its free resources, or ""
+// when it can: the scheduler's filters before resources.
+std::string NodeExclusion(const Object& node, const Placement& pl) {
+  if (node.Spec()["unschedulable"].Bool() == true) {
+    bool tolerated = false;
+    for (Node tol : pl.tolerations) {
+      tolerated |= (tol["key"].Str() == "node.kubernetes.io/unschedulable" || tol["key"].Str().empty()) &&
+                   tol["operator"].Str() == "Exists" &&
+                   (tol["effect"].Str().empty() || tol["effect"].Str() == "NoSchedule");
+    }
+    if (!tolerated) return "it is cordoned (spec.unschedulable: true)";
+  }
+  std::vector<Node> taints = UntoleratedTaints(node, pl);
+  if (!taints.empty()) return "taint " + TaintText(taints.front()) + ", which the pod does not tolerate";
+  if (!MatchesNodeSelection(node, pl)) return "it does not match the pod's nodeSelector/affinity";
+  return {};
+}
+
+// The spec the scheduler saw: the pod's own (with the tolerations admission
+// added), else, for a pod known only from text, its workload's template.
+const PodTemplate* SchedulingTemplate(const Context& ctx, const Object& pod) {
+  const PodTemplate* own = ctx.graph().TemplateOf(pod.id);
+  if (own && !own->containers.empty() && !pod.from_text()) return own;
+  const Object& w = WorkloadOf(ctx, pod);
+  const PodTemplate* t = nullptr;
+  for (ObjectId same : ctx.objects().SameIdentity(w.id)) {
+    if (const PodTemplate* x = ctx.graph().TemplateOf(same)) t = x;
+  }
+  return t ? t : own;
+}
+
+Placement PlacementOf(const Context& ctx, const Object& pod) {
+  const PodTemplate* own = ctx.graph().TemplateOf(pod.id);
+  const Object& w = WorkloadOf(ctx, pod);
+  const PodTemplate* tmpl = nullptr;
+  for (ObjectId same : ctx.objects().SameIdentity(w.id)) {
+    if (const PodTemplate* x = ctx.graph().TemplateOf(same)) tmpl = x;
+  }
+  auto field = [&](auto get) {
+    Node n = own ? get(own->spec) : Node();
+    return n || !tmpl ? n : get(tmpl->spec);
+  };
+  Placement pl;
+  Node tolerations = field([](Node spec) { return spec["tolerations"]; });
+  for (Node tol : tolerations.Items()) pl.tolerations.push_back(tol);
+  pl.node_selector = field([](Node spec) { return spec["nodeSelector"]; });
+  pl.required_affinity =
+      field([](Node spec) { return spec["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]; });
+  return pl;
 }
 
 class PodUnschedulable : public Rule {
@@ -164,22 +304,14 @@ class PodUnschedulable : public Rule {
         }
       }
       // The scheduler names only the first filter each node fails; with the
-      // Nodes in the input, a nodeSelector no node satisfies is the cause
-      // whatever else the message lists.
+      // Nodes in the input, a nodeSelector or required node affinity no node
+      // satisfies is the cause whatever else the message lists.
       if (!ctx.objects().OfKind("Node").empty()) {
-        const Object& w = WorkloadOf(ctx, pod);
-        const PodTemplate* t = nullptr;
-        for (ObjectId same : ctx.objects().SameIdentity(w.id)) {
-          if (const PodTemplate* x = ctx.graph().TemplateOf(same)) t = x;
-        }
-        if (!t) t = ctx.graph().TemplateOf(pod.id);
-        Node sel = t ? t->spec["nodeSelector"] : Node();
-        if (sel.IsMap() && sel.Size() > 0) {
-          LabelSelector ls = LabelSelector::FromMap(sel);
-          bool any = false;
-          for (ObjectId n : ctx.objects().OfKind("Node")) any |= ls.Matches(ctx.objects()[n].Labels());
-          if (!any) it.cause = "node-selector-mismatch";
-        }
+        Placement pl = PlacementOf(ctx, pod);
+        bool constrained = (pl.node_selector.IsMap() && pl.node_selector.Size() > 0) || pl.required_affinity;
+        bool any = false;
+        for (ObjectId n : ctx.objects().OfKind("Node")) any |= MatchesNodeSelection(ctx.objects()[n], pl);
+        if (constrained && !any) it.cause = "node-selector-mismatch";
       }
       if (it.cause.empty()) it.cause = it.message.find("unbound immediate PersistentVolumeClaims") != std::string::npos
                                            ? "unbound-pvc"
@@ -235,7 +367,7 @@ class PodUnschedulable : public Rule {
                    int64_t total, const std::string& cause) {
     const Object& workload = *g.workload;
     std::string ns(p.pod->ns);
-    // The template that decides requests, tolerations and selectors.
+    // The template where the fix goes (the authored manifest first).
     const PodTemplate* t = nullptr;
     const Object* owner = nullptr;
     for (ObjectId id : ctx.objects().SameIdentity(workload.id)) {
@@ -250,87 +382,200 @@ class PodUnschedulable : public Rule {
       t = ctx.graph().TemplateOf(p.pod->id);
       owner = p.pod;
     }
+    // The spec the scheduler decided on, for tolerations and node selection.
+    const PodTemplate* sched = SchedulingTemplate(ctx, *p.pod);
+    if (!sched) sched = t;
+    const Placement placement = PlacementOf(ctx, *p.pod);
     std::vector<const Object*> nodes;
     for (ObjectId id : ctx.objects().OfKind("Node")) nodes.push_back(&ctx.objects()[id]);
+    // The nodes the pod could land on if they had room, and why the others cannot take it.
+    std::vector<const Object*> eligible;
+    std::vector<std::string> left_out;
+    for (const Object* n : nodes) {
+      std::string why = NodeExclusion(*n, placement);
+      if (why.empty()) {
+        eligible.push_back(n);
+      } else {
+        left_out.push_back(fmt::format("node {} is left out: {}", n->name, why));
+      }
+    }
     std::string summary;
     for (const auto& r : reasons) {
-      summary += (summary.empty() ? "" : ", ") + (r.count ? std::to_string(r.count) + " " : "") + r.text;
+      summary += (summary.empty() ? "" : ", ") + ReasonText(r);
     }
     std::string text, fix;
     Node at;
-    std::string at_path;
-    std::string node_note;
+    std::string at_path, at_note;
+    // The node whose state decides, as a chain step.
+    const Object* node = nullptr;
+    Node node_at;
+    std::string node_path, node_note;
+    std::vector<std::string> node_evidence;
     if (cause.rfind("insufficient-", 0) == 0) {
+      // The resource as the scheduler names it ("Insufficient nvidia.com/gpu").
       std::string resource = cause.substr(13);
-      const char* res = resource == "cpu" ? "cpu" : resource == "memory" ? "memory" : nullptr;
-      double want = res ? PodRequest(t, res) : 0;
+      for (const auto& r : reasons) {
+        if (CauseKey(r.text) == cause) resource = r.text.substr(13);
+      }
+      auto fmtq = [&](double v) {
+        if (resource == "cpu") return FormatCores(v);
+        if (resource == "memory" || resource.rfind("ephemeral-storage", 0) == 0) return FormatBytes(v);
+        return fmt::format("{:g}", v);
+      };
+      double want = PodRequest(sched, resource);
+      if (want == 0) want = PodRequest(t, resource);
       double best = 0;
-      std::string best_node;
-      for (const Object* n : nodes) {
-        Node a = n->Status()["allocatable"][res ? res : resource.c_str()];
+      for (const Object* n : eligible) {
+        Node a = n->Status()["allocatable"][resource];
         double v = a ? QuantityValue(a.Str()).value_or(0) : 0;
-        if (v > best) {
+        if (!node || v > best) {
           best = v;
-          best_node = std::string(n->name);
+          node = n;
         }
       }
-      auto fmtq = [&](double v) { return resource == "cpu" ? FormatCores(v) : resource == "memory" ? FormatBytes(v) : std::to_string(v); };
       text = fmt::format("{}: pods stay Pending: no node has enough {} ({})", workload.Ref(), resource, summary);
-      if (res && want > 0) {
+      if (want > 0) {
         text += fmt::format("; each pod requests {} {}", fmtq(want), resource);
-        if (!nodes.empty()) {
-          node_note = fmt::format("the largest node allocatable {} in the input is {} ({})", resource, fmtq(best), best_node);
-          text += want > best ? fmt::format(", more than any node's allocatable {} ({} on {})", resource, fmtq(best), best_node)
-                              : fmt::format(", which fits an empty node ({} on {}): the nodes are full", fmtq(best), best_node);
-        }
-        for (const ContainerRef& c : t->containers) {
-          Node q = c.node["resources"]["requests"][res];
-          if (q) {
-            at = q;
-            at_path = c.path + ".resources.requests." + res;
-            break;
-          }
+        if (node) {
+          text += want > best
+                      ? fmt::format(", more than the allocatable {} of any node it may run on ({} on {})", resource,
+                                    fmtq(best), node->name)
+                      : fmt::format(", which fits an empty node it may run on ({} on {}): those nodes are full",
+                                    fmtq(best), node->name);
+        } else if (!nodes.empty()) {
+          text += fmt::format(", and none of the {} nodes in the input would take the pod anyway", nodes.size());
         }
       }
-      fix = fmt::format("Lower resources.requests.{} to what the container uses (kubectl top pod -n {}), or add "
+      if (node) {
+        node_at = node->Status()["allocatable"][resource];
+        node_path = "status.allocatable." + resource;
+        node_note = fmt::format("node {} has the largest allocatable {} of the {} node(s) the pod may run on: {}",
+                                node->name, resource, eligible.size(), fmtq(best));
+        if (want > best) node_note += fmt::format(", less than the {} each pod requests", fmtq(want));
+      } else if (!nodes.empty()) {
+        node_note = fmt::format("none of the {} nodes in the input would take the pod", nodes.size());
+        node = nodes.front();
+        node_path = "metadata.name";
+        node_at = node->Metadata()["name"];
+      }
+      node_evidence = left_out;
+      for (const ContainerRef& c : t ? t->containers : std::vector<ContainerRef>{}) {
+        Node q = c.node["resources"]["requests"][resource];
+        if (q) {
+          at = q;
+          at_path = c.path + ".resources.requests." + resource;
+          at_note = fmt::format("container {} requests {}: {}", Quote(c.name), resource, q.Str());
+          break;
+        }
+      }
+      fix = fmt::format("Lower resources.requests.{} to what the container uses (kubectl top pod -n {}){}, or add "
                         "nodes with more {} (cluster autoscaler / a larger node pool).",
-                        resource, ns, resource);
+                        resource, ns,
+                        node && want > best ? fmt::format(" and below {} (the most a node it may run on offers)", fmtq(best)) : "",
+                        resource);
     } else if (cause == "untolerated-taint") {
-      std::string taints;
-      for (const Object* n : nodes) {
-        for (Node tt : n->Spec()["taints"].Items()) {
-          taints += (taints.empty() ? "" : ", ") + fmt::format("{}={}:{} on {}", tt["key"].Str(), tt["value"].Str(),
-                                                               tt["effect"].Str(), n->name);
+      // The node the pod is meant for (it matches its selection) but whose
+      // taint it does not tolerate; the control plane only as a last resort.
+      std::vector<Node> taints;
+      for (int pass = 0; pass < 2 && !node; ++pass) {
+        for (const Object* n : nodes) {
+          if (!MatchesNodeSelection(*n, placement)) continue;
+          std::vector<Node> nt = UntoleratedTaints(*n, placement);
+          if (nt.empty()) continue;
+          bool control_plane = false;
+          for (Node x : nt) {
+            control_plane |= x["key"].Str() == "node-role.kubernetes.io/control-plane" ||
+                              x["key"].Str() == "node-role.kubernetes.io/master";
+          }
+          if (pass == 0 && control_plane) continue;
+          node = n;
+          taints = nt;
+          break;
         }
       }
+      std::string taint_list;
+      for (Node x : taints) taint_list += (taint_list.empty() ? "" : ", ") + TaintText(x);
       text = fmt::format("{}: pods stay Pending: the nodes have taints the pod does not tolerate ({})", workload.Ref(),
                          summary);
-      if (!taints.empty()) node_note = "node taints: " + taints;
+      if (node) {
+        text += fmt::format("; node {} matches the pod's node selection but has taint {}", node->name, taint_list);
+        node_at = node->Spec()["taints"];
+        node_path = "spec.taints";
+        node_note = fmt::format("node {} has taint {}, which the pod does not tolerate", node->name, taint_list);
+        std::string tolerations;
+        for (Node tol : placement.tolerations) {
+          tolerations += (tolerations.empty() ? "" : ", ") +
+                         fmt::format("{}{}{}:{}", tol["key"].Str().empty() ? "*" : tol["key"].Str(),
+                                     tol["value"].Str().empty() ? "" : "=", tol["value"].Str(),
+                                     tol["effect"].Str().empty() ? "*" : tol["effect"].Str());
+        }
+        node_evidence.push_back("the pod tolerates: " + (tolerations.empty() ? std::string("nothing") : tolerations));
+      }
       if (t && t->spec["tolerations"]) {
         at = t->spec["tolerations"];
         at_path = t->path + ".tolerations";
+        at_note = fmt::format("{}.tolerations does not cover {}", t->path, taint_list.empty() ? "the taint" : taint_list);
       }
-      fix = "Add a matching toleration to the pod template (tolerations: [{key: <key>, operator: Exists, effect: "
-            "NoSchedule}]) if it should run there, or schedule it onto untainted nodes.";
+      if (node && !taints.empty()) {
+        Node x = taints.front();
+        fix = fmt::format("If the pods should run on {}, add to {}.tolerations: {{key: {}, operator: {}{}, effect: {}}}; "
+                          "otherwise schedule them onto untainted nodes (nodeSelector/affinity).",
+                          node->name, t ? t->path : std::string("spec"), x["key"].Str(),
+                          x["value"].Str().empty() ? "Exists" : "Equal",
+                          x["value"].Str().empty() ? std::string() : ", value: " + std::string(x["value"].Str()),
+                          x["effect"].Str());
+      } else {
+        fix = "Add a toleration matching the taint the scheduler names to the pod template (tolerations: [{key: "
+              "<key>, operator: Exists, effect: NoSchedule}]) if it should run there, or schedule it onto untainted "
+              "nodes.";
+      }
     } else if (cause == "node-selector-mismatch") {
       text = fmt::format("{}: pods stay Pending: no node matches the pod's nodeSelector/affinity ({})", workload.Ref(),
                          summary);
+      Node sel = placement.node_selector;
       if (t && t->spec["nodeSelector"]) {
         at = t->spec["nodeSelector"];
         at_path = t->path + ".nodeSelector";
-        std::string sel = LabelSelector::FromMap(at).ToString();
-        size_t matching = 0;
-        for (const Object* n : nodes) matching += LabelSelector::FromMap(at).Matches(n->Labels()) ? 1 : 0;
-        if (!nodes.empty()) node_note = fmt::format("{} of {} nodes in the input have labels {}", matching, nodes.size(), sel);
+        at_note = fmt::format("{}.nodeSelector is {}", t->path, LabelSelector::FromMap(at).ToString());
       } else if (t && t->spec["affinity"]["nodeAffinity"]) {
         at = t->spec["affinity"]["nodeAffinity"];
         at_path = t->path + ".affinity.nodeAffinity";
+        at_note = fmt::format("{}.affinity.nodeAffinity requires labels no node has", t->path);
+      }
+      size_t matching = 0;
+      for (const Object* n : nodes) matching += MatchesNodeSelection(*n, placement) ? 1 : 0;
+      // The closest node: the one with most of the selector's labels (any value).
+      size_t best_score = 0;
+      for (const Object* n : nodes) {
+        size_t score = 1;
+        for (auto [k, v] : sel.Entries()) score += n->Labels()[k.Str()] ? 1 : 0;
+        if (score > best_score && NodeExclusion(*n, Placement{}).empty()) {
+          best_score = score;
+          node = n;
+        }
+      }
+      if (node) {
+        node_at = node->Labels() ? node->Labels() : node->Metadata()["name"];
+        node_path = "metadata.labels";
+        std::string have;
+        for (auto [k, v] : sel.Entries()) {
+          Node l = node->Labels()[k.Str()];
+          have += (have.empty() ? "" : ", ") +
+                  (l ? fmt::format("{}={}", k.Str(), l.Str()) : fmt::format("no label {}", k.Str()));
+        }
+        node_note = sel.Size() > 0
+                        ? fmt::format("{} of {} nodes match; the closest, node {}, has {} where the pod wants {}",
+                                      matching, nodes.size(), node->name, have, LabelSelector::FromMap(sel).ToString())
+                        : fmt::format("{} of {} nodes match the pod's required node affinity", matching, nodes.size());
       }
       fix = "Correct nodeSelector / nodeAffinity to labels the nodes have (kubectl get nodes --show-labels), or label "
             "the intended nodes (kubectl label node <node> <key>=<value>).";
     } else if (cause == "unbound-pvc") {
       text = fmt::format("{}: pods stay Pending: they wait for a PersistentVolumeClaim that is not bound", workload.Ref());
-      fix = "Fix the claim (see the pvc-pending diagnosis): its StorageClass must exist and have a running provisioner.";
+      fix = fmt::format("Get the claim bound: kubectl describe pvc -n {} shows why it is Pending (a StorageClass that "
+                        "does not exist, a provisioner that fails or does not run); add the claim to kora's input for "
+                        "the full diagnosis.",
+                        ns);
     } else {
       text = fmt::format("{}: pods stay Pending: {}", workload.Ref(), summary.empty() ? message : summary);
       fix = "Read the scheduler's message and adjust the pod or the nodes: kubectl describe pod " +
@@ -349,11 +594,12 @@ class PodUnschedulable : public Rule {
                                       g.problems.size() > 1 ? fmt::format(" (and {} more pods)", g.problems.size() - 1) : ""));
     if (p.status["message"]) s.evidence.push_back("PodScheduled: " + std::string(p.status["message"].Str()));
     if (ev) {
-      ChainStep& e = b.StepEvent(*ev, fmt::format("the scheduler: {} of {} nodes are available", 0, total < 0 ? 0 : total));
-      for (const auto& r : reasons) e.evidence.push_back((r.count ? std::to_string(r.count) + " node(s): " : "") + r.text);
+      ChainStep& e = b.StepEvent(*ev, fmt::format("the scheduler: 0 of {} nodes are available", total < 0 ? 0 : total));
+      for (const auto& r : reasons) e.evidence.push_back(ReasonText(r));
     }
-    if (!node_note.empty()) {
-      if (!nodes.empty()) b.Step(*nodes.front(), nodes.front()->Status()["allocatable"], "status.allocatable", node_note);
+    if (node && !node_note.empty()) {
+      ChainStep& n = b.Step(*node, node_at, node_path, node_note);
+      for (const std::string& e : node_evidence) n.evidence.push_back(e);
     }
     if (cause == "unbound-pvc" && t) {
       for (const Reference* r : ctx.graph().References(t->object, EdgeKind::kClaim)) {
@@ -376,14 +622,41 @@ class PodUnschedulable : public Rule {
         }
       }
     }
-    if (at && owner) b.Step(*owner, at, at_path, "the field to change");
-    for (const char* k : {"insufficient-cpu", "insufficient-memory", "untolerated-taint", "node-selector-mismatch",
-                          "unbound-pvc"}) {
-      std::string key = k;
-      bool seen = false;
-      for (const auto& r : reasons) seen |= CauseKey(r.text) == key;
-      b.Hypothesis(key, cause == key, seen ? "named by the scheduler" : "not named by the scheduler");
+    if (at && owner) b.Step(*owner, at, at_path, at_note);
+    struct Candidate {
+      const char* key;
+      const char* text;
+    };
+    static const Candidate kCandidates[] = {
+        {"insufficient-cpu", "the pods request more CPU than the nodes have free"},
+        {"insufficient-memory", "the pods request more memory than the nodes have free"},
+        {"untolerated-taint", "the nodes have taints the pods do not tolerate"},
+        {"node-selector-mismatch", "no node matches the pods' nodeSelector/affinity"},
+        {"unbound-pvc", "the pods wait for an unbound PersistentVolumeClaim"},
+    };
+    bool listed = false;
+    for (const Candidate& c : kCandidates) listed |= cause == c.key;
+    std::string decided;
+    for (const auto& r : reasons) {
+      if (CauseKey(r.text) == cause) decided += (decided.empty() ? "" : ", ") + ReasonText(r);
     }
+    if (decided.empty()) decided = cause == "node-selector-mismatch" ? "no node in the input matches it" : message.substr(0, 200);
+    for (const Candidate& c : kCandidates) {
+      std::string named;
+      for (const auto& r : reasons) {
+        if (CauseKey(r.text) != c.key) continue;
+        named += (named.empty() ? "" : ", ") + ReasonText(r);
+      }
+      if (cause == c.key) {
+        b.Hypothesis(c.text, true, "the scheduler says " + decided);
+      } else if (named.empty()) {
+        b.Hypothesis(c.text, false, "the scheduler does not name it");
+      } else {
+        b.Hypothesis(c.text, false, "the scheduler names it (" + named + "), but " + decided +
+                                        " is what keeps the pods off the nodes they can use");
+      }
+    }
+    if (!listed) b.Hypothesis("the scheduler's other filters reject every node", true, "the scheduler says " + decided);
     b.Affects(g.problems);
   }
 };
@@ -406,6 +679,17 @@ class PvcPending : public Rule {
     return i;
   }
   void Check(const Context& ctx, Reporter& out) const override {
+    std::vector<const Object*> classes;
+    const Object* default_class = nullptr;
+    for (ObjectId s : ctx.objects().OfKind("StorageClass")) {
+      const Object& sc = ctx.objects()[s];
+      classes.push_back(&sc);
+      if (sc.Annotation("storageclass.kubernetes.io/is-default-class") == "true") default_class = &sc;
+    }
+    std::string class_list;
+    for (const Object* sc : classes) {
+      class_list += (class_list.empty() ? "" : ", ") + std::string(sc->name) + (sc == default_class ? " (default)" : "");
+    }
     for (ObjectId id : ctx.objects().OfKind("PersistentVolumeClaim")) {
       const Object& pvc = ctx.objects()[id];
       if (!pvc.live() || pvc.Status()["phase"].Str() != "Pending") continue;
@@ -418,38 +702,64 @@ class PvcPending : public Rule {
         if (!ctx.objects()[other].live()) authored = &ctx.objects()[other];
       }
       Node sc = authored->Spec()["storageClassName"];
+      if (!sc) sc = pvc.Spec()["storageClassName"];
+      std::string sc_name(sc.Str());
       std::string cause, text, fix;
       const Reference* sc_ref = nullptr;
       for (const Reference* r : ctx.graph().References(authored->id, EdgeKind::kStorageClass)) sc_ref = r;
+      const Object* the_class = sc_ref ? ctx.graph().Target(*sc_ref) : nullptr;
       const EventRecord* failed = FindEvent(events, {"ProvisioningFailed"});
       const EventRecord* external = FindEvent(events, {"ExternalProvisioning"});
       const EventRecord* nopv = FindEvent(events, {"FailedBinding"}, "no storage class is set");
+      // The provisioner the claim waits for: its class's, else the one the event names.
+      std::string provisioner = the_class ? std::string(the_class->Root()["provisioner"].Str()) : std::string();
+      if (provisioner.empty() && external) {
+        std::string_view m = external->message;
+        auto q = m.find("provisioner '");
+        if (q != std::string_view::npos) {
+          auto e = m.find('\'', q + 13);
+          if (e != std::string_view::npos) provisioner = std::string(m.substr(q + 13, e - q - 13));
+        }
+      }
       if (sc_ref && !IsResolved(sc_ref->resolution) &&
-          (sc_ref->resolution == Resolution::kMissing || failed || ctx.objects().OfKind("StorageClass").empty() == false)) {
+          (sc_ref->resolution == Resolution::kMissing || failed || !classes.empty())) {
         cause = "storage-class-missing";
-        text = fmt::format("{} stays Pending: its StorageClass {} does not exist", pvc.Ref(), Quote(sc.Str()));
-        fix = fmt::format("Set storageClassName to an existing class (kubectl get storageclass), e.g. kubectl get "
-                          "storageclass -o name; the claim's class cannot be edited: recreate the claim ({}).",
-                          ns);
+        text = fmt::format("{} stays Pending: its StorageClass {} does not exist", pvc.Ref(), Quote(sc_name));
+        fix = fmt::format("Set spec.storageClassName of {} to an existing class ({}), or create StorageClass {}. A "
+                          "claim's class cannot be changed in place: delete the claim (kubectl delete pvc {} -n {}) "
+                          "and apply the corrected manifest again.",
+                          pvc.Ref(),
+                          class_list.empty() ? std::string("kubectl get storageclass lists them") : "the cluster has " + class_list,
+                          Quote(sc_name), pvc.name, ns);
       } else if (failed) {
         cause = "provisioning-failed";
         text = fmt::format("{} stays Pending: provisioning failed: {}", pvc.Ref(), failed->message);
-        fix = "Fix what the provisioner reports (quota, zone, permissions of its cloud identity), then recreate the claim.";
-      } else if (nopv || (!sc && ctx.objects().OfKind("StorageClass").size() > 0)) {
-        bool any_default = false;
-        for (ObjectId s : ctx.objects().OfKind("StorageClass")) {
-          any_default |= ctx.objects()[s].Annotation("storageclass.kubernetes.io/is-default-class") == "true";
-        }
-        if (any_default && !nopv) continue;
+        fix = fmt::format("Fix what the provisioner{} reports (quota, zone, permissions of its cloud identity), then "
+                          "delete the claim (kubectl delete pvc {} -n {}) and apply it again.",
+                          provisioner.empty() ? "" : " " + provisioner, pvc.name, ns);
+      } else if (nopv || (!sc && !classes.empty())) {
+        if (default_class && !nopv) continue;
         cause = "no-default-storage-class";
         text = fmt::format("{} stays Pending: it names no StorageClass and the cluster has no default class", pvc.Ref());
-        fix = "Set storageClassName, or mark a class default: kubectl patch storageclass <name> -p "
-              "'{\"metadata\":{\"annotations\":{\"storageclass.kubernetes.io/is-default-class\":\"true\"}}}'";
+        std::string example = classes.empty() ? "<name>" : std::string(classes.front()->name);
+        fix = fmt::format("Set spec.storageClassName of {} to a class{}, or mark one the default: kubectl patch "
+                          "storageclass {} -p '{{\"metadata\":{{\"annotations\":{{\"storageclass.kubernetes.io/"
+                          "is-default-class\":\"true\"}}}}}}'",
+                          pvc.Ref(), class_list.empty() ? std::string() : " (the cluster has " + class_list + ")",
+                          example);
       } else if (external) {
         cause = "provisioner-not-responding";
-        text = fmt::format("{} stays Pending: the external provisioner never created the volume ({})", pvc.Ref(),
-                           external->message);
-        fix = "Check that the CSI driver's controller is running (kubectl get pods -A | grep csi) and its logs.";
+        text = fmt::format("{} stays Pending: the external provisioner {}never created the volume ({})", pvc.Ref(),
+                           provisioner.empty() ? "" : Quote(provisioner) + " ", external->message);
+        fix = provisioner.empty()
+                  ? "Check that the CSI driver or provisioner of the claim's StorageClass runs (kubectl get csidrivers; "
+                    "kubectl get pods -A) and read its controller's logs."
+                  : fmt::format("Check that provisioner {} runs and is registered (kubectl get csidrivers lists CSI "
+                                "drivers; kubectl get pods -A | grep {} finds its controller) and read its controller's "
+                                "logs.",
+                                provisioner,
+                                provisioner.find('/') != std::string::npos ? provisioner.substr(provisioner.rfind('/') + 1)
+                                                                           : provisioner.substr(0, provisioner.find('.')));
       } else {
         continue;
       }
@@ -461,30 +771,112 @@ class PvcPending : public Rule {
       f.verify = fmt::format("kubectl get pvc {} -n {} -w (STATUS Bound)", pvc.name, ns);
       f.symptom = pvc.Ref() + " is Pending";
       DiagnosisBuilder b(ctx, f);
-      b.Step(pvc, pvc.Status()["phase"], "status.phase", pvc.Ref() + " is Pending");
-      for (const EventRecord* e : events) f.chain.back().evidence.push_back(e->Summary(ctx.evidence().now()));
+      b.Step(pvc, pvc.Status()["phase"], "status.phase",
+             "status.phase of " + pvc.Ref() + " is Pending: no PersistentVolume is bound to it" +
+                 (pvc.Spec()["volumeName"].Str().empty() ? "" : " (spec.volumeName " +
+                                                                  std::string(pvc.Spec()["volumeName"].Str()) + ")"));
+      // The events that get a step of their own are shown there.
+      const EventRecord* own_step = cause == "provisioning-failed"          ? failed
+                                    : cause == "provisioner-not-responding" ? external
+                                                                            : nullptr;
+      for (const EventRecord* e : events) {
+        if (e != own_step) f.chain.front().evidence.push_back(e->Summary(ctx.evidence().now()));
+      }
       if (sc_ref && cause == "storage-class-missing") {
         ChainStep s;
         s.loc = sc_ref->at;
-        s.message = fmt::format("it asks for StorageClass {}, which is not among the classes{}", Quote(sc.Str()),
-                                ctx.objects().OfKind("StorageClass").empty() ? " (none in the input)" : " in the input");
+        s.message = fmt::format("spec.storageClassName is {}, which is not among the classes{}", Quote(sc_name),
+                                classes.empty() ? " (none in the input)" : " in the input (" + class_list + ")");
         f.chain.push_back(std::move(s));
       }
-      // Pods waiting for this claim.
+      if (cause == "no-default-storage-class") {
+        b.Step(*authored, authored->Spec() ? authored->Spec() : Node(), "spec",
+               "spec.storageClassName is not set, so the claim needs the cluster's default StorageClass");
+        if (!classes.empty()) {
+          b.Step(*classes.front(), classes.front()->Metadata()["name"], "metadata.annotations",
+                 fmt::format("none of the {} StorageClasses in the input ({}) has the annotation "
+                             "storageclass.kubernetes.io/is-default-class: \"true\"",
+                             classes.size(), class_list));
+        }
+      }
+      if (cause == "provisioner-not-responding") {
+        if (the_class) {
+          Node prov = the_class->Root()["provisioner"];
+          b.Step(*the_class, prov, "provisioner",
+                 fmt::format("{} is provisioned by {}", the_class->Ref(), provisioner.empty() ? "?" : provisioner));
+        }
+        b.StepEvent(*external, fmt::format("the PV controller keeps waiting for {} to create the volume; no volume "
+                                           "and no error came back",
+                                           provisioner.empty() ? std::string("the external provisioner") : provisioner));
+      }
+      if (cause == "provisioning-failed") b.StepEvent(*failed, "the provisioner reports: " + std::string(failed->message));
+      // The pods and workloads waiting for this claim.
       std::vector<std::string> users;
-      for (const Reference* r : ctx.graph().Referrers(id, EdgeKind::kClaim)) users.push_back(ctx.objects()[r->from].Ref());
+      auto add_user = [&](ObjectId from) {
+        const Object& o = ctx.objects()[from];
+        users.push_back(o.kind == "Pod" && o.live() ? o.Ref() + " (" + PodStatusText(o) + ")" : o.Ref());
+      };
+      for (const Reference* r : ctx.graph().Referrers(id, EdgeKind::kClaim)) add_user(r->from);
       for (ObjectId other : ctx.objects().SameIdentity(id)) {
         if (other == id) continue;
-        for (const Reference* r : ctx.graph().Referrers(other, EdgeKind::kClaim)) users.push_back(ctx.objects()[r->from].Ref());
+        for (const Reference* r : ctx.graph().Referrers(other, EdgeKind::kClaim)) add_user(r->from);
       }
       std::sort(users.begin(), users.end());
       users.erase(std::unique(users.begin(), users.end()), users.end());
       f.affected = users;
-      b.Hypothesis("the StorageClass does not exist", cause == "storage-class-missing",
-                   sc ? "storageClassName: " + std::string(sc.Str()) : "no storageClassName");
-      b.Hypothesis("WaitForFirstConsumer (normal)", false, "no WaitForFirstConsumer event");
-      b.Hypothesis("the provisioner failed", cause == "provisioning-failed",
-                   failed ? std::string(failed->message) : "no ProvisioningFailed event");
+      // Hypotheses: every cause of a Pending claim, decided from the evidence.
+      if (cause == "storage-class-missing") {
+        b.Hypothesis("the StorageClass does not exist", true,
+                     fmt::format("spec.storageClassName is {}{}", Quote(sc_name),
+                                 failed ? ", and the PV controller says: " + std::string(failed->message)
+                                        : ", and no such class is in the input"));
+      } else if (!sc || sc_name.empty()) {
+        b.Hypothesis("the StorageClass does not exist", false, "the claim names no StorageClass");
+      } else if (the_class) {
+        b.Hypothesis("the StorageClass does not exist", false, the_class->Ref() + " is in the input");
+      } else {
+        b.Open("the StorageClass does not exist",
+               fmt::format("StorageClass {} is not in the input (kubectl get storageclass {})", Quote(sc_name), sc_name));
+      }
+      if (cause == "no-default-storage-class") {
+        b.Hypothesis("no StorageClass is named and the cluster has no default class", true,
+                     nopv ? "the PV controller says: " + std::string(nopv->message)
+                          : fmt::format("spec.storageClassName is not set and none of {} is the default", class_list));
+      } else if (sc) {
+        b.Hypothesis("no StorageClass is named and the cluster has no default class", false,
+                     fmt::format("the claim names storageClassName {}; the default class only applies to claims "
+                                 "without one",
+                                 Quote(sc_name)));
+      } else if (default_class) {
+        b.Hypothesis("no StorageClass is named and the cluster has no default class", false,
+                     default_class->Ref() + " is the default class");
+      } else {
+        b.Open("no StorageClass is named and the cluster has no default class",
+               "no StorageClass in the input: kubectl get storageclass shows which one is (default)");
+      }
+      b.Hypothesis("WaitForFirstConsumer (normal: the claim binds with its first pod)", false,
+                   "no WaitForFirstConsumer event");
+      if (cause == "provisioning-failed") {
+        b.Hypothesis("the provisioner failed to create the volume", true, std::string(failed->message));
+      } else if (failed && cause == "storage-class-missing") {
+        b.Hypothesis("the provisioner failed to create the volume", false,
+                     "no provisioner was asked: the ProvisioningFailed event only says the class is missing");
+      } else {
+        b.Hypothesis("the provisioner failed to create the volume", false, "no ProvisioningFailed event");
+      }
+      if (cause == "provisioner-not-responding") {
+        b.Hypothesis("the provisioner does not respond", true,
+                     fmt::format("ExternalProvisioning x{}, no ProvisioningFailed and no volume: {}", external->count,
+                                 external->message));
+      } else if (cause == "storage-class-missing" || cause == "no-default-storage-class") {
+        b.Hypothesis("the provisioner does not respond", false,
+                     "no provisioner is asked while the claim has no existing StorageClass");
+      } else if (cause == "provisioning-failed") {
+        b.Hypothesis("the provisioner does not respond", false,
+                     "the provisioner answered: its ProvisioningFailed event says why it cannot create the volume");
+      } else {
+        b.Open("the provisioner does not respond", "no ExternalProvisioning event in the evidence");
+      }
     }
   }
 };

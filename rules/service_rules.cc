@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "analyzer/diagnosis.h"
 #include "analyzer/engine.h"
 #include "rules/references.h"
 #include "rules/rules.h"
@@ -44,10 +45,14 @@ class ServiceSelectsNothing : public Rule {
   }
   void Check(const Context& ctx, Reporter& out) const override {
     const Graph& g = ctx.graph();
+    EndpointSliceIndex slices(ctx);
     for (ObjectId id : ctx.objects().OfKind("Service")) {
       if (ctx.Shadowed(id)) continue;
       const Object& svc = ctx.objects()[id];
       if (!SelectsPods(svc) || !g.SelectedPods(id).empty()) continue;
+      // Endpoints in the input show the selector matches pods at run time.
+      EndpointState eps = ServiceEndpoints(ctx, svc, &slices);
+      if (eps.ready + eps.not_ready > 0) continue;
       Node sel = svc.Spec()["selector"];
       std::string selector = LabelSelector::FromMap(sel).ToString();
       if (const Object* cr = g.OperatorCandidate(svc.ns, LabelSelector::FromMap(sel))) {
@@ -85,8 +90,15 @@ class ServiceSelectsNothing : public Rule {
         LabelSelector labels = LabelSelector::FromMap(best->Labels());
         Reporter::Relate(f, w, best->Labels(), best->meta_path + ".labels",
                          "closest match: " + w.Ref() + " has labels " + labels.ToString());
-        f.fix = "Set spec.selector to labels " + w.Ref() + " carries (" + labels.ToString() +
-                "), or fix the labels of the workload that should serve " + svc.Ref() + ".";
+        // Labels a controller adds per revision or per pod (pod-template-hash)
+        // would stop matching at the next rollout: never propose them.
+        std::string proposed = ProposedSelector(sel, best->Labels());
+        f.fix = proposed.empty()
+                    ? "Set spec.selector to the labels of the pods that should serve " + svc.Ref() +
+                          " (kubectl get pods -n " + std::string(svc.ns) + " --show-labels), or fix their labels."
+                    : "Set spec.selector to " + proposed + ", which " + w.Ref() + " carries" +
+                          InjectedLabelsNote(best->Labels()) + ", or fix the labels of the workload that should serve " +
+                          svc.Ref() + ".";
       }
     }
   }

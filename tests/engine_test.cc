@@ -109,6 +109,112 @@ spec:
   EXPECT_EQ(resources.size(), 2u);
 }
 
+// An Argo CD Application Degraded because its Deployment's pod is
+// OOMKilled; `annotation` goes on the Application.
+std::string DegradedApplication(const std::string& annotation) {
+  return R"(
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: reports
+  namespace: argocd
+)" + annotation + R"(
+spec:
+  destination: {namespace: reports}
+status:
+  sync: {status: Synced}
+  health: {status: Degraded}
+  resources:
+  - {group: apps, version: v1, kind: Deployment, namespace: reports, name: worker, health: {status: Degraded}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: worker, namespace: reports, uid: d1, generation: 1}
+spec:
+  selector: {matchLabels: {app: worker}}
+  template:
+    metadata: {labels: {app: worker}}
+    spec:
+      containers: [{name: worker, image: "ghcr.io/acme/worker:1.0.0", resources: {limits: {memory: 64Mi}}}]
+status:
+  observedGeneration: 1
+  conditions:
+  - {type: Progressing, status: "False", reason: ProgressDeadlineExceeded, message: timed out}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: worker-5f7b9c6d4-2xv8k, namespace: reports, labels: {app: worker, pod-template-hash: 5f7b9c6d4}}
+spec:
+  containers: [{name: worker, image: "ghcr.io/acme/worker:1.0.0"}]
+status:
+  phase: Running
+  containerStatuses:
+  - name: worker
+    ready: false
+    restartCount: 7
+    state: {waiting: {reason: CrashLoopBackOff}}
+    lastState: {terminated: {reason: OOMKilled, exitCode: 137}}
+)";
+}
+
+// One root cause, one finding: the Application's roll-up folds into the
+// diagnosis that explains it (Reporter::Amend) instead of repeating it.
+TEST(Engine, RollUpFoldsIntoTheDiagnosisItWouldRepeat) {
+  Analysis a = AnalyzeText(DegradedApplication(""));
+  EXPECT_TRUE(Of(a, "application-degraded").empty());
+  auto crash = Of(a, "crash-loop");
+  ASSERT_EQ(crash.size(), 1u);
+  const Finding& f = *crash[0];
+  ASSERT_GE(f.chain.size(), 2u);
+  ASSERT_NE(f.chain[0].loc.object, kNoObject);
+  EXPECT_EQ((*a.load.objects)[f.chain[0].loc.object].Ref(), "Application/argocd/reports");
+  EXPECT_EQ(f.chain[0].message, "Application/argocd/reports is Degraded (sync: Synced)");
+  EXPECT_EQ(f.symptom.rfind("Argo CD shows Application/argocd/reports as Degraded; ", 0), 0u) << f.symptom;
+  EXPECT_NE(f.verify.find("argocd app get reports (health turns Healthy)"), std::string::npos);
+  EXPECT_EQ(f.cause, "oom-killed");
+}
+
+// App of apps: the parent Application manages the child Application, which
+// manages the Deployment. Both are symptoms of the one root cause, the parent
+// first, whatever order they appear in.
+TEST(Engine, AppOfAppsFoldsParentThenChild) {
+  std::string parent = R"(
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: {name: platform, namespace: argocd}
+spec:
+  destination: {namespace: argocd}
+status:
+  sync: {status: Synced}
+  health: {status: Degraded}
+  resources:
+  - {group: argoproj.io, version: v1alpha1, kind: Application, namespace: argocd, name: reports, health: {status: Degraded}}
+)";
+  for (bool parent_first : {true, false}) {
+    std::string text = parent_first ? parent + "---" + DegradedApplication("") : DegradedApplication("") + "---" + parent;
+    Analysis a = AnalyzeText(text);
+    EXPECT_TRUE(Of(a, "application-degraded").empty()) << parent_first;
+    auto crash = Of(a, "crash-loop");
+    ASSERT_EQ(crash.size(), 1u);
+    const Finding& f = *crash[0];
+    ASSERT_GE(f.chain.size(), 3u);
+    EXPECT_EQ((*a.load.objects)[f.chain[0].loc.object].Ref(), "Application/argocd/platform") << parent_first;
+    EXPECT_EQ((*a.load.objects)[f.chain[1].loc.object].Ref(), "Application/argocd/reports") << parent_first;
+  }
+}
+
+// An Application that ignores application-degraded is left out of the chain too.
+TEST(Engine, AmendRespectsTheIgnoreAnnotation) {
+  Analysis a = AnalyzeText(DegradedApplication("  annotations: {kora.dev/ignore: application-degraded}"));
+  EXPECT_TRUE(Of(a, "application-degraded").empty());
+  auto crash = Of(a, "crash-loop");
+  ASSERT_EQ(crash.size(), 1u);
+  for (const ChainStep& s : crash[0]->chain) {
+    EXPECT_EQ(s.message.find("Application/"), std::string::npos) << s.message;
+  }
+  EXPECT_EQ(crash[0]->symptom.find("Argo CD"), std::string::npos);
+}
+
 TEST(Engine, FindingsCarryObjectPathContainerFixAndStableFingerprint) {
   Analysis a = AnalyzeText(kLatest);
   auto f = Of(a, "image-latest-tag");

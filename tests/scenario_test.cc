@@ -1,6 +1,13 @@
 // Scenarios: fixtures/scenarios/<name>/ holds the evidence of one incident
 // and `expected.diagnoses`, the diagnoses kora must produce: exactly these,
-// no more, no fewer (rule | object | cause per line).
+// no more, no fewer (rule | object | cause per line). An optional
+// `expected.details` says what those diagnoses (or other findings) must (or
+// must not) say:
+// `rule | object | field | contains|lacks | text`, where field is one of
+// message, fix, verify, symptom, chain (step messages and their evidence),
+// chain-objects (the object each step is located at), hypotheses
+// ("confirmed: ", "ruled out: " or "open: " + text + " — " + evidence) and
+// affected.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -68,6 +75,84 @@ TEST_P(Scenario, DiagnosesAreExactlyTheExpectedOnes) {
     EXPECT_FALSE(f.hypotheses.empty()) << f.message;
   }
   EXPECT_EQ(actual, expected) << "actual diagnoses:" << details;
+}
+
+// One field of a diagnosis as the details file names it, one line per item.
+std::string Field(const Finding& f, const std::string& field, const ObjectSet& objects) {
+  std::string out;
+  auto add = [&](const std::string& line) { out += line + "\n"; };
+  if (field == "message") {
+    add(f.message);
+  } else if (field == "fix") {
+    add(f.fix);
+  } else if (field == "verify") {
+    add(f.verify);
+  } else if (field == "symptom") {
+    add(f.symptom);
+  } else if (field == "chain") {
+    for (const ChainStep& s : f.chain) {
+      add(s.message);
+      for (const std::string& e : s.evidence) add("- " + e);
+    }
+  } else if (field == "chain-objects") {
+    for (const ChainStep& s : f.chain) add(s.loc.object == kNoObject ? "-" : objects[s.loc.object].Ref());
+  } else if (field == "hypotheses") {
+    for (const Hypothesis& h : f.hypotheses) {
+      add(std::string(h.open ? "open: " : h.confirmed ? "confirmed: " : "ruled out: ") + h.text + " — " + h.evidence);
+    }
+  } else if (field == "affected") {
+    for (const std::string& a : f.affected) add(a);
+  } else {
+    ADD_FAILURE() << "unknown field " << field;
+  }
+  return out;
+}
+
+TEST_P(Scenario, DiagnosesSayWhatTheDetailsExpect) {
+  std::string dir = SourceDir() + "/fixtures/scenarios/" + GetParam();
+  if (!fs::exists(dir + "/expected.details")) GTEST_SKIP() << "no expected.details";
+  AnalysisOptions options;
+  Analysis a = Analyze({dir}, options);
+  std::istringstream in(ReadFile(dir + "/expected.details"));
+  std::string line;
+  size_t checks = 0;
+  while (std::getline(in, line)) {
+    if (Trim(line).empty() || Trim(line)[0] == '#') continue;
+    std::vector<std::string> cols;
+    std::string rest = line;
+    for (int i = 0; i < 4; ++i) {
+      size_t bar = rest.find('|');
+      ASSERT_NE(bar, std::string::npos) << "malformed line: " << line;
+      cols.push_back(Trim(rest.substr(0, bar)));
+      rest = rest.substr(bar + 1);
+    }
+    std::string text = Trim(rest);
+    const std::string& rule = cols[0];
+    const std::string& object = cols[1];
+    const std::string& field = cols[2];
+    const std::string& op = cols[3];
+    ASSERT_TRUE(op == "contains" || op == "lacks") << line;
+    std::vector<const Finding*> matching;
+    for (const Finding& f : a.findings) {
+      if (f.rule != rule || f.loc.object == kNoObject) continue;
+      if ((*a.load.objects)[f.loc.object].Ref() == object) matching.push_back(&f);
+    }
+    ASSERT_FALSE(matching.empty()) << "no finding " << rule << " on " << object << " for: " << line;
+    std::string values;
+    bool found = false;
+    for (const Finding* f : matching) {
+      std::string value = Field(*f, field, *a.load.objects);
+      found |= value.find(text) != std::string::npos;
+      values += value;
+    }
+    if (op == "contains") {
+      EXPECT_TRUE(found) << line << "\n" << field << " is:\n" << values;
+    } else {
+      EXPECT_FALSE(found) << line << "\n" << field << " is:\n" << values;
+    }
+    ++checks;
+  }
+  EXPECT_GT(checks, 0u) << "expected.details has no checks";
 }
 
 INSTANTIATE_TEST_SUITE_P(Scenarios, Scenario, ::testing::ValuesIn(Scenarios()),
