@@ -1,12 +1,12 @@
 #include "analyzer/config.h"
 
+#include <re2/re2.h>
 #include <fmt/format.h>
 #include <fnmatch.h>
 
 #include <filesystem>
 #include <fstream>
 #include <functional>
-#include <regex>
 #include <sstream>
 
 #include "analyzer/load.h"
@@ -79,9 +79,9 @@ class ConfigReader {
     // A YAML 1.31 is a float whose text is still "1.31"; 1.30 would lose its
     // zero in any other tool, so the text is what counts.
     if (!v.IsScalar()) return Fail(v, "expected a Kubernetes version such as \"1.31\"");
-    static const std::regex kVersion(R"(v?1\.[0-9]{1,3})");
+    static const RE2 kVersion(R"(v?1\.[0-9]{1,3})");
     std::string text(v.Str());
-    if (!std::regex_match(text, kVersion)) {
+    if (!RE2::FullMatch(text, kVersion)) {
       return Fail(v, fmt::format("'{}' is not a Kubernetes minor version such as \"1.31\"", text));
     }
     out_.kube_version = text[0] == 'v' ? text.substr(1) : text;

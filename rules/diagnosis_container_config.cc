@@ -1,9 +1,9 @@
 // Diagnosis: pods that cannot start because a ConfigMap, Secret or key they
 // read is missing (CreateContainerConfigError for env, FailedMount for
 // volumes), traced to the field that refers to it and the absent object.
+#include <re2/re2.h>
 #include <fmt/format.h>
 
-#include <regex>
 
 #include "analyzer/diagnosis.h"
 #include "rules/rules.h"
@@ -22,21 +22,21 @@ struct Missing {
 // Reads the kubelet's words: `configmap "x" not found`, `secret "x" not found`,
 // `couldn't find key k in ConfigMap ns/x`, `MountVolume.SetUp failed for volume "v" : secret "x" not found`.
 bool ParseMissing(std::string_view message, Missing& out) {
-  static const std::regex kObject(R"re((configmap|secret)s? "([^"]+)" not found)re", std::regex::icase);
-  static const std::regex kKey(R"(couldn't find key ([^ ]+) in (ConfigMap|Secret) ([^/ ]+)/([^ ,]+))");
+  // RE2 on input: linear, no recursion.
+  static const RE2 kObject(R"re((?i)(configmap|secret)s? "([^"]+)" not found)re");
+  static const RE2 kKey(R"(couldn't find key ([^ ]+) in (ConfigMap|Secret) [^/ ]+/([^ ,]+))");
   std::string m(message.substr(0, 4096));
-  std::smatch sm;
-  if (std::regex_search(m, sm, kKey)) {
-    out.kind = sm[2];
-    out.key = sm[1];
-    out.name = sm[4];
+  std::string a, b, c;
+  if (RE2::PartialMatch(m, kKey, &a, &b, &c)) {
+    out.kind = b;
+    out.key = a;
+    out.name = c;
     out.text = m;
     return true;
   }
-  if (std::regex_search(m, sm, kObject)) {
-    std::string k = sm[1];
-    out.kind = (k[0] == 'c' || k[0] == 'C') ? "ConfigMap" : "Secret";
-    out.name = sm[2];
+  if (RE2::PartialMatch(m, kObject, &a, &b)) {
+    out.kind = (a[0] == 'c' || a[0] == 'C') ? "ConfigMap" : "Secret";
+    out.name = b;
     out.text = m;
     return true;
   }

@@ -1,12 +1,12 @@
 // Diagnoses at the controller level: a ReplicaSet, Job, StatefulSet or
 // DaemonSet that cannot create its pods (FailedCreate), and Services whose
 // pods are not ready, so they have no endpoints.
+#include <re2/re2.h>
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cctype>
 #include <map>
-#include <regex>
 #include <set>
 
 #include "analyzer/diagnosis.h"
@@ -126,10 +126,10 @@ class ControllerCreateFailed : public Rule {
         fix = fmt::format("kubectl create serviceaccount {} -n {}", name, ns);
         if (sa) fp = &out.ReportAt(*owner, sa->at, text);
       } else if (cause == "quota-exceeded") {
-        static const std::regex kQuota(R"(exceeded quota: ([^,]+), requested: ([^,]+(?:,[^,]+)*?), used: (.+?), limited: ([^\n]+))");
-        std::smatch m;
-        std::string s = msg;
-        std::string quota = std::regex_search(s, m, kQuota) ? std::string(m[1]) : "<quota>";
+        // RE2 on input: linear, no recursion (std::regex overflows the stack on long messages).
+        static const RE2 kQuota(R"(exceeded quota: ([^,]+), requested: )");
+        std::string quota;
+        if (!RE2::PartialMatch(msg, kQuota, &quota)) quota = "<quota>";
         text = fmt::format("{}: no pod can be created: ResourceQuota {} in namespace {} is exhausted ({})", workload.Ref(),
                            Quote(quota), Quote(ns), msg);
         fix = fmt::format("Raise the quota (kubectl edit resourcequota {} -n {}), free quota by scaling other "

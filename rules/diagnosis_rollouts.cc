@@ -1,10 +1,10 @@
 // Diagnoses for Argo Rollouts: Rollouts that are Degraded, aborted or paused,
 // and AnalysisRuns that failed, down to the failing metric.
+#include <re2/re2.h>
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <map>
-#include <regex>
 #include <set>
 
 #include "analyzer/diagnosis.h"
@@ -109,9 +109,9 @@ std::string OwnerNameOfRun(const Context& ctx, const Object& run) {
     auto at = name.find("-" + std::string(hash) + "-");
     if (at != std::string::npos && at > 0) return name.substr(0, at);
   }
-  static const std::regex kRunName(R"(^(.+)-[a-z0-9]{6,10}-[0-9]+(-.+)?$)");
-  std::smatch m;
-  if (std::regex_match(name, m, kRunName)) return m[1];
+  static const RE2 kRunName(R"((.+)-[a-z0-9]{6,10}-[0-9]+(?:-.+)?)");
+  std::string rollout;
+  if (RE2::FullMatch(name, kRunName, &rollout)) return rollout;
   return {};
 }
 
@@ -192,15 +192,14 @@ struct RunSetupProblem {
 };
 
 RunSetupProblem SetupProblem(const Object& run) {
-  // std::regex backtracks: a bounded prefix keeps hostile input cheap.
   std::string message(run.Status()["message"].Str().substr(0, 1000));
-  static const std::regex kArg(R"(\{\{\s*args\.([A-Za-z0-9_.-]+)\s*\}\})");
-  std::smatch m;
-  if (message.find("resolve") != std::string::npos && std::regex_search(message, m, kArg)) {
+  static const RE2 kArg(R"(\{\{\s*args\.([A-Za-z0-9_.-]+)\s*\}\})");
+  std::string arg;
+  if (message.find("resolve") != std::string::npos && RE2::PartialMatch(message, kArg, &arg)) {
     return {"an argument of the AnalysisTemplate has no value",
             fmt::format("give argument {} a value in the Rollout's analysis (spec.strategy.canary.analysis.args: "
                         "- name: {}, value or valueFrom), or a default in the AnalysisTemplate's spec.args.",
-                        Quote(m[1].str()), m[1].str())};
+                        Quote(arg), arg)};
   }
   if (message.find("not found") != std::string::npos &&
       (message.find("AnalysisTemplate") != std::string::npos || message.find("analysistemplate") != std::string::npos)) {

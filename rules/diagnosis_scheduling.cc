@@ -1,11 +1,11 @@
 // Diagnoses of Pending: pods the scheduler cannot place (FailedScheduling,
 // parsed and checked against the Nodes in the input) and claims that never
 // bind (a missing StorageClass or no provisioner).
+#include <re2/re2.h>
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <map>
-#include <regex>
 
 #include "analyzer/diagnosis.h"
 #include "rules/rules.h"
@@ -23,11 +23,13 @@ std::vector<SchedulingReason> ParseFailedScheduling(std::string_view message, in
   std::vector<SchedulingReason> out;
   total = -1;
   std::string m(message.substr(0, 4096));
-  static const std::regex kHead(R"((\d+)/(\d+) nodes are available:\s*)");
-  std::smatch sm;
-  if (!std::regex_search(m, sm, kHead)) return out;
-  total = std::stoll(sm[2]);
-  std::string rest = sm.suffix();
+  // RE2 on input: linear, no recursion.
+  static const RE2 kHead(R"((?s)\d+/(\d+) nodes are available:\s*(.*))");
+  std::string rest;
+  if (!RE2::PartialMatch(m, kHead, &total, &rest)) {
+    total = -1;  // also when the count does not fit in 64 bits
+    return out;
+  }
   // The list ends at ". " (preemption details follow) or at the end.
   size_t end = rest.find(". ");
   if (end == std::string::npos) end = rest.size();

@@ -515,6 +515,76 @@ TEST(Hostile, ErrorOnATenMegabyteLineShowsAWindow) {
   EXPECT_EQ(caret, bracket) << report;
 }
 
+// Diagnoses read the words of events and conditions with regular
+// expressions. libstdc++'s std::regex recurses per character and overflows
+// the stack on a message of about 100,000 characters, so kora uses RE2
+// (linear, no recursion) on input. A 1 MB quota message, a FailedScheduling
+// count of 40 digits and a 1 MB missing-key message must still be diagnosed.
+TEST(Hostile, MegabyteEventMessagesAreDiagnosedWithoutExhaustingTheStack) {
+  std::string tail(1 << 20, 'x');
+  std::string doc = R"(apiVersion: apps/v1
+kind: ReplicaSet
+metadata:
+  name: api-7f9c6b5d4e
+  namespace: q
+  uid: 10000000-0000-4000-8000-000000000201
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec:
+      containers: [{name: api, image: ghcr.io/acme/api:2.4.0}]
+status: {replicas: 0}
+---
+apiVersion: v1
+kind: Event
+metadata: {name: api.1, namespace: q}
+involvedObject: {apiVersion: apps/v1, kind: ReplicaSet, name: api-7f9c6b5d4e, namespace: q, uid: 10000000-0000-4000-8000-000000000201}
+type: Warning
+reason: FailedCreate
+message: 'Error creating: pods "api-7f9c6b5d4e-k2x8d" is forbidden: exceeded quota: compute-quota, requested: requests.cpu=500m, used: )" +
+                    tail + R"(, limited: requests.cpu=4'
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: web, namespace: s}
+spec:
+  containers: [{name: web, image: nginx:1.27, resources: {requests: {cpu: "64"}}}]
+status:
+  phase: Pending
+  conditions:
+  - {type: PodScheduled, status: "False", reason: Unschedulable, message: "0/1234567890123456789012345678901234567890 nodes are available: )" +
+                    tail + R"("}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: app, namespace: c}
+spec:
+  containers:
+  - name: app
+    image: nginx:1.27
+    env: [{name: K, valueFrom: {configMapKeyRef: {name: cfg, key: k}}}]
+status:
+  phase: Pending
+  containerStatuses:
+  - name: app
+    ready: false
+    restartCount: 0
+    image: nginx:1.27
+    imageID: ""
+    state: {waiting: {reason: CreateContainerConfigError, message: "couldn't find key k in ConfigMap c/)" +
+                    tail + R"("}}
+)";
+  Analysis a = AnalyzeText(doc);
+  EXPECT_TRUE(Of(a, "load-error").empty());
+  auto created = Of(a, "controller-create-failed");
+  ASSERT_EQ(created.size(), 1u);
+  EXPECT_NE(created[0]->fix.find("compute-quota"), std::string::npos) << created[0]->fix;
+  EXPECT_EQ(Of(a, "pod-unschedulable").size(), 1u);
+  EXPECT_EQ(Of(a, "container-config-error").size(), 1u);
+}
+
 TEST(Hostile, KindOfTenThousandCharacters) {
   std::string kind(10'000, 'K');
   Analysis a = AnalyzeWith("apiVersion: v1\nkind: " + kind + "\n", LoadOptions{});
