@@ -46,15 +46,22 @@ std::string Fingerprint(const Finding& f, const ObjectSet& objects, const Source
 }
 
 void SortFindings(std::vector<Finding>& findings, const SourceManager& sources) {
-  auto file_key = [&](FileId id) -> std::string_view {
-    return id == kNoFile ? std::string_view() : std::string_view(sources.file(id).path);
+  // Keys are views (no string copies per comparison), and the sort moves
+  // indices rather than findings: --profile all on 100,000 objects sorts
+  // 200,000 of them.
+  auto key = [&](const Finding& f) {
+    std::string_view file = f.loc.file == kNoFile ? std::string_view() : std::string_view(sources.file(f.loc.file).path);
+    return std::make_tuple(!f.IsDiagnosis(), file, f.loc.span.begin, f.rule, std::string_view(f.message),
+                           std::string_view(f.loc.path));
   };
-  std::stable_sort(findings.begin(), findings.end(), [&](const Finding& a, const Finding& b) {
-    return std::make_tuple(!a.IsDiagnosis(), file_key(a.loc.file), a.loc.span.begin, a.rule, a.message,
-                           a.loc.path) <
-           std::make_tuple(!b.IsDiagnosis(), file_key(b.loc.file), b.loc.span.begin, b.rule, b.message,
-                           b.loc.path);
-  });
+  std::vector<size_t> order(findings.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return key(findings[a]) < key(findings[b]); });
+  std::vector<Finding> sorted;
+  sorted.reserve(findings.size());
+  for (size_t i : order) sorted.push_back(std::move(findings[i]));
+  findings = std::move(sorted);
 }
 
 }  // namespace kora
