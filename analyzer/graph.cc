@@ -511,15 +511,27 @@ class Builder {
       if (impl_.objects.Find("Endpoints", o.ns, o.name)) {
         Add(EdgeKind::kEndpoints, o, o.Metadata()["name"], "metadata.name", "Endpoints", o.ns, o.name, "endpoints");
       }
-      for (ObjectId id : impl_.objects.OfKind("EndpointSlice")) {
-        const Object& es = impl_.objects[id];
-        if (es.ns == o.ns && es.Label("kubernetes.io/service-name") == o.name) {
-          Add(EdgeKind::kEndpoints, o, o.Metadata()["name"], "metadata.name", "EndpointSlice", es.ns, es.name,
-              "endpoints");
+      if (!slices_indexed_) {
+        // Once, not per Service: a dump can hold thousands of each.
+        for (ObjectId id : impl_.objects.OfKind("EndpointSlice")) {
+          const Object& es = impl_.objects[id];
+          slices_by_service_[{std::string_view(es.ns), es.Label("kubernetes.io/service-name")}].push_back(id);
         }
+        slices_indexed_ = true;
+      }
+      auto it = slices_by_service_.find({std::string_view(o.ns), std::string_view(o.name)});
+      if (it == slices_by_service_.end()) return;
+      for (ObjectId id : it->second) {
+        const Object& es = impl_.objects[id];
+        Add(EdgeKind::kEndpoints, o, o.Metadata()["name"], "metadata.name", "EndpointSlice", es.ns, es.name,
+            "endpoints");
       }
     }
   }
+
+  // EndpointSlices by (namespace, kubernetes.io/service-name), for Services without a selector.
+  std::map<std::pair<std::string_view, std::string_view>, std::vector<ObjectId>> slices_by_service_;
+  bool slices_indexed_ = false;
 
   void SelectorRefs(const Object& o) {
     Node node = o.kind == "NetworkPolicy" ? o.Spec()["podSelector"] : o.Spec()["selector"];

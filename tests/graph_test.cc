@@ -147,6 +147,18 @@ apiVersion: v1
 kind: Endpoints
 metadata: {name: manual, namespace: shop}
 ---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata: {name: manual-x7k2p, namespace: shop, labels: {kubernetes.io/service-name: manual}}
+addressType: IPv4
+endpoints: [{addresses: [10.0.0.9]}]
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata: {name: api-q1w2e, namespace: shop, labels: {kubernetes.io/service-name: api}}
+addressType: IPv4
+endpoints: []
+---
 apiVersion: networking.k8s.io/v1
 kind: Ingress
 metadata: {name: shop, namespace: shop}
@@ -220,6 +232,7 @@ TEST_F(GraphTest, EveryPodAndServiceEdgeKind) {
            "Service/api -selects-> Deployment/api",
            "Service/api -selects-> Pod/api-7d9f-abcde",
            "Service/manual -endpoints-> Endpoints/manual (resolved)",
+           "Service/manual -endpoints-> EndpointSlice/manual-x7k2p (resolved)",
            "Ingress/shop -ingress-class-> IngressClass/nginx (unverifiable)",
            "Ingress/shop -ingress-backend-> Service/api[http] (resolved)",
            "Ingress/shop -ingress-backend-> Service/api[80] (resolved)",
@@ -237,6 +250,8 @@ TEST_F(GraphTest, EveryPodAndServiceEdgeKind) {
   }
   // Selection is same-namespace and exact: the StatefulSet is not selected by Service/api.
   EXPECT_FALSE(Has("Service/api -selects-> StatefulSet/db")) << All();
+  // A selector-less Service links to the slices labelled with its own name only.
+  EXPECT_FALSE(Has("Service/manual -endpoints-> EndpointSlice/api-q1w2e (resolved)")) << All();
   const Graph& g = ctx_->graph();
   const Object* svc = ctx_->objects().Find("Service", "shop", "api");
   EXPECT_EQ(g.SelectedPods(svc->id).size(), 2u);
