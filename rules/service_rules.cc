@@ -63,6 +63,20 @@ class ServiceSelectsNothing : public Rule {
         Reporter::Relate(f, *cr, cr->Metadata()["name"], "metadata.name", "the custom resource");
         continue;
       }
+      if (eps.known() && !g.HasPodsIn(svc.ns)) {
+        // The endpoints controller's own record: no pod matched at dump time,
+        // whatever the input leaves out.
+        Finding& f = out.Report(svc, sel, "spec.selector",
+                                "selector " + selector + " matches no pod in the input, and " + eps.Describe() +
+                                    ": the Service has no endpoints");
+        const Object& proof = *eps.evidence();
+        Reporter::Relate(f, proof, proof.Metadata()["name"], "metadata.name",
+                         "the endpoints the cluster published for " + svc.Ref());
+        f.fix = "Deploy (or scale up) the workload whose pods should serve " + svc.Ref() + " with the labels " +
+                selector + ", or set spec.selector to the labels those pods carry (kubectl get pods -n " +
+                std::string(svc.ns) + " --show-labels).";
+        continue;
+      }
       if (!g.HasPodsIn(svc.ns) && !ctx.options().complete) {
         Finding& f = out.Report(svc, sel, "spec.selector",
                                 "selector " + selector + " matches no pod in the input, and namespace \"" +

@@ -100,6 +100,36 @@ status:
       << Hypotheses(*f);
 }
 
+// A namespace without workloads in the input: the selector cannot be
+// checked against pods (a note), unless the cluster's own EndpointSlice for
+// the Service is there and empty, which proves it has no endpoints.
+TEST(ServiceSelectsNothing, AnEmptyEndpointSliceMakesItDefinite) {
+  const std::string service = R"(
+apiVersion: v1
+kind: Service
+metadata: {name: checkout, namespace: dumped}
+spec:
+  selector: {app: checkout}
+)";
+  Analysis unverifiable = AnalyzeText(service);
+  auto note = Of(unverifiable, "service-selects-nothing");
+  ASSERT_EQ(note.size(), 1u);
+  EXPECT_EQ(note[0]->severity, Severity::kNote);
+  Analysis proven = AnalyzeText(service + R"(---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata: {name: checkout-8fj2k, namespace: dumped, labels: {kubernetes.io/service-name: checkout}}
+addressType: IPv4
+endpoints: []
+)");
+  auto definite = Of(proven, "service-selects-nothing");
+  ASSERT_EQ(definite.size(), 1u);
+  EXPECT_EQ(definite[0]->severity, Severity::kError);
+  EXPECT_NE(definite[0]->message.find("EndpointSlice/dumped/checkout-8fj2k lists no endpoint"), std::string::npos)
+      << definite[0]->message;
+  ASSERT_EQ(definite[0]->related.size(), 1u);
+}
+
 // Only EndpointSlices in the input: a slice's endpoint without a ready
 // condition is ready (discovery.k8s.io/v1), so the Service is not diagnosed;
 // one with ready: false is listed by its pod.
