@@ -29,6 +29,8 @@ Analysis Analyze(const std::vector<std::string>& paths, AnalysisOptions options 
                  LoadOptions load_options = {});
 Analysis AnalyzeText(const std::string& text, AnalysisOptions options = AllRulesOptions(),
                      const std::string& name = "input.yaml");
+// Standard base64 with padding, as Secret data and .dockerconfigjson auths hold it.
+std::string Base64(std::string_view in);
 // Findings of one rule.
 std::vector<const Finding*> Of(const Analysis& a, std::string_view rule);
 
