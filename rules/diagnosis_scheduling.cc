@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <map>
 
 #include "analyzer/diagnosis.h"
@@ -45,8 +46,11 @@ std::vector<SchedulingReason> ParseFailedScheduling(std::string_view message, in
     if (s.empty()) return;
     SchedulingReason r;
     size_t sp = s.find(' ');
-    if (sp != std::string::npos && std::all_of(s.begin(), s.begin() + sp, ::isdigit)) {
-      r.count = std::stoll(s.substr(0, sp));
+    int64_t count = 0;
+    // from_chars: a count too big for 64 bits is text, not an exception.
+    if (sp != std::string::npos && sp > 0 && std::all_of(s.begin(), s.begin() + sp, ::isdigit) &&
+        std::from_chars(s.data(), s.data() + sp, count).ec == std::errc()) {
+      r.count = count;
       r.text = s.substr(sp + 1);
     } else {
       r.text = s;

@@ -518,8 +518,9 @@ TEST(Hostile, ErrorOnATenMegabyteLineShowsAWindow) {
 // Diagnoses read the words of events and conditions with regular
 // expressions. libstdc++'s std::regex recurses per character and overflows
 // the stack on a message of about 100,000 characters, so kora uses RE2
-// (linear, no recursion) on input. A 1 MB quota message, a FailedScheduling
-// count of 40 digits and a 1 MB missing-key message must still be diagnosed.
+// (linear, no recursion) on input. A 1 MB quota message, FailedScheduling
+// counts of 30 and 40 digits and a 1 MB missing-key message must still be
+// diagnosed.
 TEST(Hostile, MegabyteEventMessagesAreDiagnosedWithoutExhaustingTheStack) {
   std::string tail(1 << 20, 'x');
   std::string doc = R"(apiVersion: apps/v1
@@ -559,6 +560,16 @@ status:
 ---
 apiVersion: v1
 kind: Pod
+metadata: {name: big-count, namespace: s}
+spec:
+  containers: [{name: web, image: nginx:1.27}]
+status:
+  phase: Pending
+  conditions:
+  - {type: PodScheduled, status: "False", reason: Unschedulable, message: "0/3 nodes are available: 123456789012345678901234567890 Insufficient cpu."}
+---
+apiVersion: v1
+kind: Pod
 metadata: {name: app, namespace: c}
 spec:
   containers:
@@ -581,7 +592,7 @@ status:
   auto created = Of(a, "controller-create-failed");
   ASSERT_EQ(created.size(), 1u);
   EXPECT_NE(created[0]->fix.find("compute-quota"), std::string::npos) << created[0]->fix;
-  EXPECT_EQ(Of(a, "pod-unschedulable").size(), 1u);
+  EXPECT_EQ(Of(a, "pod-unschedulable").size(), 2u);
   EXPECT_EQ(Of(a, "container-config-error").size(), 1u);
 }
 
