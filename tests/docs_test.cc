@@ -667,5 +667,22 @@ TEST(DocsLinks, PointAtExistingHeadings) {
   EXPECT_GT(checked, 50u);
 }
 
+// The README's example output is what `scripts/example.sh` prints: the same
+// command, run from the repository root so paths read the same.
+TEST(Readme, ExampleOutputIsWhatKoraPrints) {
+  std::string readme = ReadFile(SourceDir() + "/README.md");
+  size_t at = readme.find("Example output (`scripts/example.sh`)");
+  ASSERT_NE(at, std::string::npos);
+  size_t open = readme.find("```\n", at);
+  ASSERT_NE(open, std::string::npos);
+  open += 4;
+  size_t close = readme.find("```", open);
+  ASSERT_NE(close, std::string::npos);
+  CommandResult r = RunKora({"analyze", "fixtures/scenarios/argocd-degraded-image-pull"}, "",
+                            "cd '" + SourceDir() + "' && NO_COLOR=1");
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(readme.substr(open, close - open), r.out) << "update the README's example from scripts/example.sh";
+}
+
 }  // namespace
 }  // namespace kora::test
