@@ -13,25 +13,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class TempDir {
- public:
-  explicit TempDir(const std::string& name)
-      : path_(fs::temp_directory_path() / ("kora-" + name + "-" + std::to_string(::getpid()))) {
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  std::string Write(const std::string& name, const std::string& content) const {
-    std::string p = (path_ / name).string();
-    std::ofstream(p, std::ios::binary) << content;
-    return p;
-  }
-  std::string path() const { return path_.string(); }
-
- private:
-  fs::path path_;
-};
-
 // Each place a secret can hide gets its own canary, so a leak names its source.
 struct Canaries {
   std::vector<std::string> all;
@@ -120,13 +101,13 @@ TEST(Safety, NoSecretReachesAnyOutput) {
   TempDir dir("safety-secrets");
   Canaries c = WriteSecretInputs(dir);
   std::vector<std::vector<std::string>> runs = {
-      {"analyze", "--profile", "all", "-f", "text", dir.path()},
-      {"analyze", "--profile", "all", "-f", "text", "--color", "always", dir.path()},
-      {"analyze", "--profile", "all", "-f", "json", dir.path()},
-      {"analyze", "--profile", "all", "-f", "sarif", dir.path()},
-      {"analyze", "--profile", "all", "-f", "html", dir.path()},
-      {"graph", "-f", "dot", dir.path()},
-      {"graph", "-f", "json", dir.path()},
+      {"analyze", "--profile", "all", "-f", "text", dir.str()},
+      {"analyze", "--profile", "all", "-f", "text", "--color", "always", dir.str()},
+      {"analyze", "--profile", "all", "-f", "json", dir.str()},
+      {"analyze", "--profile", "all", "-f", "sarif", dir.str()},
+      {"analyze", "--profile", "all", "-f", "html", dir.str()},
+      {"graph", "-f", "dot", dir.str()},
+      {"graph", "-f", "json", dir.str()},
   };
   std::string text_report;
   for (const auto& args : runs) {
@@ -198,7 +179,7 @@ missing = [e for e in open(sys.argv[2], "rb").read().split(b"\0")[:-1]
 for m in missing: print("missing:", repr(m.decode("utf-8")))
 print("ok" if not missing else "not ok")
 )");
-  std::string out = (fs::path(dir.path()) / "check.out").string();
+  std::string out = (fs::path(dir.str()) / "check.out").string();
   std::string cmd = "python3 '" + script + "' '" + json_file + "' '" + list + "' > '" + out + "' 2>&1";
   std::system(cmd.c_str());
   return ReadFile(out);
@@ -211,7 +192,7 @@ TEST(Safety, HostileInputIsEscapedInEveryFormat) {
   std::vector<std::string> expected = {kHtml, kScript, kQuotes, kControl, kReplacement,
                                        "evil \"<name>\" \\ é.yaml"};
   for (const char* format : {"json", "sarif"}) {
-    std::string out = dir.path() + "/report." + format;
+    std::string out = dir.str() + "/report." + format;
     CommandResult r = RunKora({"analyze", "--profile", "all", "--fail-on", "never", "-f", format, "-o", out, input});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     std::vector<std::string> want = expected;

@@ -96,6 +96,10 @@ CommandResult RunKora(const std::vector<std::string>& args, const std::string& s
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   r.out = ReadFile(base + ".out");
   r.err = ReadFile(base + ".err");
+  // ctest runs every test in a process of its own: leave nothing behind.
+  std::error_code ec;
+  for (const char* ext : {".in", ".out", ".err"}) fs::remove(base + ext, ec);
+  fs::remove(dir, ec);  // only once empty
   return r;
 }
 
@@ -115,6 +119,33 @@ std::string Base64(std::string_view in) {
     out += {kAlphabet[n >> 18], kAlphabet[(n >> 12) & 63], kAlphabet[(n >> 6) & 63], '='};
   }
   return out;
+}
+
+TempDir::TempDir(const std::string& name, std::filesystem::path base) {
+  namespace fs = std::filesystem;
+  path_ = base / ("kora-test-" + std::to_string(::getpid()) + "-" + name);
+  fs::remove_all(path_);
+  fs::create_directories(path_);
+  fs::permissions(path_, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec | fs::perms::others_read |
+                             fs::perms::others_exec);
+}
+
+TempDir::~TempDir() {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  // Restore permissions a test took away, so the cleanup can descend.
+  for (auto it = fs::recursive_directory_iterator(path_, fs::directory_options::skip_permission_denied, ec);
+       it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (!it->is_symlink(ec)) fs::permissions(it->path(), fs::perms::owner_all, fs::perm_options::add, ec);
+  }
+  fs::remove_all(path_, ec);
+}
+
+std::string TempDir::Write(const std::string& rel, const std::string& content) const {
+  std::filesystem::path p = path_ / rel;
+  std::filesystem::create_directories(p.parent_path());
+  std::ofstream(p, std::ios::binary) << content;
+  return p.string();
 }
 
 }  // namespace kora::test

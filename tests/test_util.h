@@ -1,6 +1,7 @@
 // Shared helpers for the test suite.
 #pragma once
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,24 @@ Analysis Analyze(const std::vector<std::string>& paths, AnalysisOptions options 
                  LoadOptions load_options = {});
 Analysis AnalyzeText(const std::string& text, AnalysisOptions options = AllRulesOptions(),
                      const std::string& name = "input.yaml");
+// A fresh directory under the system's temporary one (or `base`), removed
+// with everything in it at the end, also what a test made unreadable.
+class TempDir {
+ public:
+  explicit TempDir(const std::string& name, std::filesystem::path base = std::filesystem::temp_directory_path());
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  // Writes a file (creating its directories); returns its path.
+  std::string Write(const std::string& rel, const std::string& content) const;
+  std::string Path(const std::string& rel) const { return (path_ / rel).string(); }
+  const std::filesystem::path& path() const { return path_; }
+  std::string str() const { return path_.string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
 // Standard base64 with padding, as Secret data and .dockerconfigjson auths hold it.
 std::string Base64(std::string_view in);
 // Findings of one rule.
