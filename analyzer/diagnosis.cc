@@ -438,31 +438,15 @@ std::string EndpointState::Describe() const {
                      slices.empty() ? "address(es)" : "endpoint(s)");
 }
 
-EndpointSliceIndex::EndpointSliceIndex(const Context& ctx) {
-  for (ObjectId id : ctx.objects().OfKind("EndpointSlice")) {
-    const Object& slice = ctx.objects()[id];
-    std::string_view service = slice.Label("kubernetes.io/service-name");
-    if (!service.empty()) by_service_[{slice.ns, service}].push_back(&slice);
-  }
-}
-
-const std::vector<const Object*>& EndpointSliceIndex::Of(const Object& svc) const {
-  static const std::vector<const Object*> kNone;
-  auto it = by_service_.find({svc.ns, svc.name});
-  return it == by_service_.end() ? kNone : it->second;
-}
-
-EndpointState ServiceEndpoints(const Context& ctx, const Object& svc, const EndpointSliceIndex* index) {
+EndpointState ServiceEndpoints(const Context& ctx, const Object& svc) {
   EndpointState st;
   auto target = [&](Node ref) {
     if (ref["name"].Str().empty()) return std::string();
     std::string_view ns = ref["namespace"].Str().empty() ? svc.ns : ref["namespace"].Str();
     return fmt::format(" ({}/{}/{})", ref["kind"].Str().empty() ? "Pod" : ref["kind"].Str(), ns, ref["name"].Str());
   };
-  std::optional<EndpointSliceIndex> own;
-  if (!index) index = &own.emplace(ctx);
-  for (const Object* slice_ptr : index->Of(svc)) {
-    const Object& slice = *slice_ptr;
+  for (ObjectId slice_id : ctx.graph().EndpointSlicesOf(svc)) {
+    const Object& slice = ctx.objects()[slice_id];
     st.slices.push_back(&slice);
     for (Node ep : slice.Root()["endpoints"].Items()) {
       // A missing ready condition means ready (discovery.k8s.io/v1).

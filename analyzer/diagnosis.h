@@ -126,17 +126,7 @@ struct EndpointState {
   // "EndpointSlice/shop/web-x7k2p lists 0 ready and 1 not-ready endpoint(s)".
   std::string Describe() const;
 };
-// EndpointSlices by namespace and Service, for callers that look up many
-// Services (one pass over the slices instead of one per Service).
-class EndpointSliceIndex {
- public:
-  explicit EndpointSliceIndex(const Context& ctx);
-  const std::vector<const Object*>& Of(const Object& svc) const;
-
- private:
-  std::map<std::pair<std::string_view, std::string_view>, std::vector<const Object*>> by_service_;
-};
-EndpointState ServiceEndpoints(const Context& ctx, const Object& svc, const EndpointSliceIndex* index = nullptr);
+EndpointState ServiceEndpoints(const Context& ctx, const Object& svc);
 
 // The events about a pod (or, for a pod known only by name, those for that name).
 std::vector<const EventRecord*> PodEvents(const Context& ctx, const Object& pod);

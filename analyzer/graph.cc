@@ -118,6 +118,8 @@ struct Graph::Impl {
   std::map<std::pair<std::string, std::string>, ObjectId> runtime_producers;
   // Kinds of custom resources present (API groups outside Kubernetes' own).
   std::map<std::string, bool> custom_kinds;
+  // EndpointSlices by (namespace, kubernetes.io/service-name label).
+  std::map<std::pair<std::string_view, std::string_view>, std::vector<ObjectId>> slices_by_service;
 
   Impl(const ObjectSet& o, const AnalysisOptions& opt) : objects(o), options(opt) {}
 };
@@ -511,27 +513,13 @@ class Builder {
       if (impl_.objects.Find("Endpoints", o.ns, o.name)) {
         Add(EdgeKind::kEndpoints, o, o.Metadata()["name"], "metadata.name", "Endpoints", o.ns, o.name, "endpoints");
       }
-      if (!slices_indexed_) {
-        // Once, not per Service: a dump can hold thousands of each.
-        for (ObjectId id : impl_.objects.OfKind("EndpointSlice")) {
-          const Object& es = impl_.objects[id];
-          slices_by_service_[{std::string_view(es.ns), es.Label("kubernetes.io/service-name")}].push_back(id);
-        }
-        slices_indexed_ = true;
-      }
-      auto it = slices_by_service_.find({std::string_view(o.ns), std::string_view(o.name)});
-      if (it == slices_by_service_.end()) return;
-      for (ObjectId id : it->second) {
+      for (ObjectId id : graph_.EndpointSlicesOf(o)) {
         const Object& es = impl_.objects[id];
         Add(EdgeKind::kEndpoints, o, o.Metadata()["name"], "metadata.name", "EndpointSlice", es.ns, es.name,
             "endpoints");
       }
     }
   }
-
-  // EndpointSlices by (namespace, kubernetes.io/service-name), for Services without a selector.
-  std::map<std::pair<std::string_view, std::string_view>, std::vector<ObjectId>> slices_by_service_;
-  bool slices_indexed_ = false;
 
   void SelectorRefs(const Object& o) {
     Node node = o.kind == "NetworkPolicy" ? o.Spec()["podSelector"] : o.Spec()["selector"];
@@ -726,7 +714,19 @@ class Builder {
 
 Graph::Graph(const ObjectSet& objects, const std::vector<PodTemplate>& templates, const AnalysisOptions& options)
     : impl_(std::make_unique<Impl>(objects, options)) {
+  // Once, not per Service: a dump can hold thousands of each.
+  for (ObjectId id : objects.OfKind("EndpointSlice")) {
+    const Object& slice = objects[id];
+    std::string_view service = slice.Label("kubernetes.io/service-name");
+    if (!service.empty()) impl_->slices_by_service[{slice.ns, service}].push_back(id);
+  }
   Builder(*this, *impl_, refs_, templates).Run();
+}
+
+const std::vector<ObjectId>& Graph::EndpointSlicesOf(const Object& service) const {
+  static const std::vector<ObjectId> kNone;
+  auto it = impl_->slices_by_service.find({service.ns, service.name});
+  return it == impl_->slices_by_service.end() ? kNone : it->second;
 }
 
 std::vector<const PodTemplate*> Graph::Select(std::string_view ns, const LabelSelector& sel) const {

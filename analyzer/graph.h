@@ -113,6 +113,9 @@ class Graph {
   std::vector<const PodTemplate*> SelectedPods(ObjectId selector_owner) const;
   // Pod templates in a namespace matching a selector (the label index).
   std::vector<const PodTemplate*> Select(std::string_view ns, const LabelSelector& sel) const;
+  // The EndpointSlices of a Service (label kubernetes.io/service-name, same
+  // namespace), in input order.
+  const std::vector<ObjectId>& EndpointSlicesOf(const Object& service) const;
   // Whether any pod or pod template exists in the namespace.
   bool HasPodsIn(std::string_view ns) const;
   // Every pod and pod template of a namespace.

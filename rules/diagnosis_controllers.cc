@@ -249,7 +249,6 @@ class ServiceNoReadyEndpoints : public Rule {
   void Check(const Context& ctx, Reporter& out) const override {
     std::set<std::string> failing;  // pods another diagnosis explains
     bool failing_known = false;
-    EndpointSliceIndex slices(ctx);
     for (ObjectId id : ctx.objects().OfKind("Service")) {
       const Object& svc = ctx.objects()[id];
       if (ctx.Shadowed(id)) continue;
@@ -265,7 +264,7 @@ class ServiceNoReadyEndpoints : public Rule {
         if (!t->is_pod) templates.push_back(t);
       }
       // The EndpointSlices (or Endpoints) in the input say it directly.
-      EndpointState eps = ServiceEndpoints(ctx, svc, &slices);
+      EndpointState eps = ServiceEndpoints(ctx, svc);
       bool eps_empty = eps.known() && eps.ready == 0;
       std::vector<const Object*> unready;
       for (const Object* p : pods) {

@@ -403,7 +403,6 @@ class RolloutDegraded : public Rule {
   void Check(const Context&, Reporter&) const override {}
 
   void CheckFindings(const Context& ctx, const std::vector<Finding>& findings, Reporter& out) const override {
-    EndpointSliceIndex slices(ctx);
     FailedRuns failed_runs = FailedRunsByRollout(ctx);
     for (ObjectId id : ctx.objects().OfKind("Rollout")) {
       const Object& ro = ctx.objects()[id];
@@ -433,7 +432,7 @@ class RolloutDegraded : public Rule {
       for (const Reference* r : ctx.graph().References(id, EdgeKind::kRolloutService)) {
         const Object* svc = ctx.graph().Target(*r);
         if (!svc || (r->field != "canaryService" && r->field != "previewService")) continue;
-        EndpointState eps = ServiceEndpoints(ctx, *svc, &slices);
+        EndpointState eps = ServiceEndpoints(ctx, *svc);
         if (eps.known() && eps.ready == 0) {
           empty_svc = svc;
           empty_eps = eps;

@@ -45,13 +45,12 @@ class ServiceSelectsNothing : public Rule {
   }
   void Check(const Context& ctx, Reporter& out) const override {
     const Graph& g = ctx.graph();
-    EndpointSliceIndex slices(ctx);
     for (ObjectId id : ctx.objects().OfKind("Service")) {
       if (ctx.Shadowed(id)) continue;
       const Object& svc = ctx.objects()[id];
       if (!SelectsPods(svc) || !g.SelectedPods(id).empty()) continue;
       // Endpoints in the input show the selector matches pods at run time.
-      EndpointState eps = ServiceEndpoints(ctx, svc, &slices);
+      EndpointState eps = ServiceEndpoints(ctx, svc);
       if (eps.ready + eps.not_ready > 0) continue;
       Node sel = svc.Spec()["selector"];
       std::string selector = LabelSelector::FromMap(sel).ToString();
