@@ -38,79 +38,66 @@ uint32_t HashKey(std::string_view s) {
 
 DocumentStore::DocumentStore(std::shared_ptr<const PositionIndex> positions) : positions_(std::move(positions)) {}
 
-uint32_t DocumentStore::AddNode(NodeType type, ScalarTag tag, uint8_t flags, size_t begin, size_t end) {
-  NodeData n;
-  n.begin = static_cast<uint32_t>(begin);
-  n.a = n.b = 0;
+PendingNode DocumentStore::MakeNode(NodeType type, ScalarTag tag, uint8_t flags, size_t begin, size_t end) {
+  PendingNode p;
+  p.data.begin = static_cast<uint32_t>(begin);
+  p.data.a = p.data.b = 0;
   size_t length = end > begin ? end - begin : 0;
-  n.bits = PackBits(type, tag, flags, length);
-  uint32_t id = static_cast<uint32_t>(nodes_.size());
-  if (length >= NodeData::kLongSpan) long_ends_[id] = static_cast<uint32_t>(end);
-  nodes_.push_back(n);
-  if (!positions_) spans_.push_back(Span{});
-  return id;
+  p.data.bits = PackBits(type, tag, flags, length);
+  p.end = static_cast<uint32_t>(std::max(begin, end));
+  return p;
 }
 
-uint32_t DocumentStore::AddScalar(size_t begin, size_t end, std::string_view value, ScalarTag tag, uint8_t flags,
-                                  bool key) {
-  uint32_t id = AddNode(NodeType::kScalar, tag, key ? (flags | NodeData::kInterned) : flags, begin, end);
-  NodeData& n = nodes_[id];
-  n.b = static_cast<uint32_t>(value.size());
+PendingNode DocumentStore::MakeScalar(size_t begin, size_t end, std::string_view value, ScalarTag tag, uint8_t flags,
+                                      bool key) {
+  PendingNode p = MakeNode(NodeType::kScalar, tag, key ? (flags | NodeData::kInterned) : flags, begin, end);
+  p.data.b = static_cast<uint32_t>(value.size());
   if (key) {
-    n.a = Intern(value);
+    p.data.a = Intern(value);
   } else {
-    n.a = static_cast<uint32_t>(strings_.size());
+    p.data.a = static_cast<uint32_t>(strings_.size());
     strings_.append(value.data(), value.size());
   }
+  return p;
+}
+
+PendingNode DocumentStore::MakeNull(size_t begin, size_t end) {
+  return MakeNode(NodeType::kNull, ScalarTag::kNull, 0, begin, end);
+}
+
+uint32_t DocumentStore::PlaceNode(const PendingNode& n) {
+  uint32_t id = static_cast<uint32_t>(nodes_.size());
+  if (n.data.span_length() == NodeData::kLongSpan) long_ends_[id] = n.end;
+  nodes_.push_back(n.data);
+  if (!positions_) spans_.push_back(n.span);
   return id;
 }
 
-uint32_t DocumentStore::AddNull(size_t begin, size_t end) {
-  return AddNode(NodeType::kNull, ScalarTag::kNull, 0, begin, end);
-}
+uint32_t DocumentStore::Place(const PendingNode& n) { return PlaceNode(n); }
 
-uint32_t DocumentStore::ReserveContainer(NodeType type, size_t begin, uint8_t flags) {
-  return AddNode(type, ScalarTag::kNull, flags, begin, begin);
-}
-
-void DocumentStore::FinishContainer(uint32_t id, const uint32_t* kids, size_t count, size_t end) {
-  NodeData& n = nodes_[id];
-  n.a = static_cast<uint32_t>(kids_.size());
-  n.b = static_cast<uint32_t>(count);
-  kids_.append(kids, count);
-  size_t length = end > n.begin ? end - n.begin : 0;
-  n.bits = (n.bits & ~NodeData::kLongSpan) | static_cast<uint32_t>(std::min<size_t>(length, NodeData::kLongSpan));
-  if (length >= NodeData::kLongSpan) {
-    long_ends_[id] = static_cast<uint32_t>(end);
-  } else {
-    long_ends_.erase(id);
+PendingNode DocumentStore::MakeContainer(NodeType type, size_t begin, size_t end, uint8_t flags,
+                                         const PendingNode* kids, size_t count) {
+  PendingNode p = MakeNode(type, ScalarTag::kNull, flags, begin, end);
+  p.data.a = static_cast<uint32_t>(nodes_.size());
+  p.data.b = static_cast<uint32_t>(count);
+  for (size_t i = 0; i < count; ++i) PlaceNode(kids[i]);
+  if (type == NodeType::kMap) {
+    for (size_t i = 0; i + 1 < count; i += 2) InternKey(p.data.a + static_cast<uint32_t>(i));
   }
-  if (n.type() == NodeType::kMap) {
-    for (size_t i = 0; i + 1 < count; i += 2) InternKey(kids[i]);
-  }
+  return p;
 }
 
-uint32_t DocumentStore::AddScalar(Span span, std::string_view value, ScalarTag tag, uint8_t flags) {
-  uint32_t id = AddScalar(0, 0, value, tag, flags);
-  spans_[id] = span;
-  return id;
+PendingNode DocumentStore::MakeScalar(Span span, std::string_view value, ScalarTag tag, uint8_t flags) {
+  PendingNode p = MakeScalar(0, 0, value, tag, flags);
+  p.span = span;
+  return p;
 }
 
-uint32_t DocumentStore::AddNull(Span span) {
-  uint32_t id = AddNull(0, 0);
-  spans_[id] = span;
-  return id;
-}
-
-uint32_t DocumentStore::ReserveContainer(NodeType type, Mark begin, uint8_t flags) {
-  uint32_t id = ReserveContainer(type, 0, flags);
-  spans_[id] = Span{begin, begin};
-  return id;
-}
-
-void DocumentStore::FinishContainer(uint32_t id, const uint32_t* kids, size_t count, Mark end) {
-  FinishContainer(id, kids, count, size_t{0});
-  spans_[id].end = end;
+PendingNode DocumentStore::MakeContainer(NodeType type, Span span, uint8_t flags, const PendingNode* kids,
+                                         size_t count) {
+  PendingNode p = MakeContainer(type, 0, 0, flags, kids, count);
+  p.span = span;
+  return p;
 }
 
 void DocumentStore::InternKey(uint32_t id) {
@@ -183,7 +170,6 @@ bool DocumentStore::FindKey(std::string_view key, uint32_t* offset) const {
 void DocumentStore::Rollback(const Checkpoint& c) {
   for (size_t id = c.nodes; id < nodes_.size(); ++id) long_ends_.erase(static_cast<uint32_t>(id));
   nodes_.truncate(c.nodes);
-  kids_.truncate(c.kids);
   strings_.truncate(c.strings);
   if (!positions_) spans_.resize(c.nodes);
   // Keys first seen after the checkpoint point at dropped strings.
@@ -196,7 +182,6 @@ void DocumentStore::Rollback(const Checkpoint& c) {
 
 void DocumentStore::Shrink() {
   nodes_.shrink_to_fit();
-  kids_.shrink_to_fit();
   strings_.shrink_to_fit();
   spans_.shrink_to_fit();
   // A file of one small object has a dozen keys: 64 slots (the growth
@@ -222,8 +207,13 @@ Span DocumentStore::SpanOf(uint32_t id) const {
   return positions_->SpanAt(nodes_[id].begin, End(id));
 }
 
+Span DocumentStore::SpanOf(const PendingNode& n) const {
+  if (!positions_) return n.span;
+  return positions_->SpanAt(n.data.begin, n.end);
+}
+
 size_t DocumentStore::MemoryBytes() const {
-  return nodes_.capacity() * sizeof(NodeData) + kids_.capacity() * sizeof(uint32_t) + strings_.capacity() +
+  return nodes_.capacity() * sizeof(NodeData) + strings_.capacity() +
          keys_.capacity() * sizeof(KeyEntry) + spans_.capacity() * sizeof(Span) +
          (positions_ ? positions_->MemoryBytes() : 0);
 }
@@ -231,12 +221,6 @@ size_t DocumentStore::MemoryBytes() const {
 Document::Document() : store_(std::make_shared<DocumentStore>()) {}
 
 Document::Document(std::shared_ptr<DocumentStore> store) : store_(std::move(store)) {}
-
-uint32_t Document::AddContainer(NodeType type, Span span, const uint32_t* kids, size_t count, uint8_t flags) {
-  uint32_t id = ReserveContainer(type, span.begin, flags);
-  FinishContainer(id, kids, count, span.end);
-  return id;
-}
 
 Node Document::Root() const { return Node(this, root); }
 
@@ -250,18 +234,18 @@ size_t Node::Size() const {
 
 Node Node::At(size_t i) const {
   if (!IsSeq() || i >= Size()) return Node();
-  return Node(doc_, doc_->kid(doc_->data(id_).a + static_cast<uint32_t>(i)));
+  return Node(doc_, doc_->data(id_).a + static_cast<uint32_t>(i));
 }
 
 Node Node::KeyAt(size_t i) const {
   if (!IsMap() || i >= Size()) return Node();
-  return Node(doc_, doc_->kid(doc_->data(id_).a + static_cast<uint32_t>(2 * i)));
+  return Node(doc_, doc_->data(id_).a + static_cast<uint32_t>(2 * i));
 }
 
 Node Node::ValueAt(size_t i) const {
   if (!IsMap() || i >= Size()) return Node();
   uint32_t base = doc_->data(id_).a + static_cast<uint32_t>(2 * i);
-  return Node(doc_, doc_->kid(base + 1), doc_->kid(base));
+  return Node(doc_, base + 1, base);
 }
 
 Node Node::Get(std::string_view key) const {
@@ -274,12 +258,10 @@ Node Node::Get(std::string_view key) const {
   const NodeData& n = store.data(id_);
   uint32_t size = static_cast<uint32_t>(key.size());
   // Of duplicate keys the last one wins, as in the API server.
-  for (uint32_t i = n.b & ~1u; i >= 2; i -= 2) {
-    uint32_t k = store.kid(n.a + i - 2);
+  for (uint32_t k = n.a + (n.b & ~1u); k > n.a;) {
+    k -= 2;
     const NodeData& kd = store.data(k);
-    if (kd.a == offset && kd.b == size && kd.type() == NodeType::kScalar) {
-      return Node(doc_, store.kid(n.a + i - 1), k);
-    }
+    if (kd.a == offset && kd.b == size && kd.type() == NodeType::kScalar) return Node(doc_, k + 1, k);
   }
   return Node();
 }

@@ -36,8 +36,9 @@ inline constexpr uint8_t kQuoted = 2;
 // into lines and columns on demand).
 struct NodeData {
   uint32_t begin;  // byte offset of the node's first character
-  // Scalar: offset and length in the string arena. Map/Seq: first index and
-  // count in kids (a map stores key, value, key, value, ...).
+  // Scalar: offset and length in the string arena. Map/Seq: the id of the
+  // first child and the number of children. A container's children are
+  // consecutive nodes (a map's are key, value, key, value, ...).
   uint32_t a, b;
   // Bits 0-23: end - begin (kLongSpan: kept aside); 24-25 type; 26-28 tag;
   // 29-31 flags (kFlowStyle, kQuoted, kInterned).
@@ -112,11 +113,23 @@ class PodArray {
   size_t capacity_ = 0;
 };
 
-// The nodes, child lists and strings of every document read from one file,
-// in three arenas the documents share. Map keys are interned: each distinct
-// key string is stored once per file (a dump repeats a few hundred keys
-// millions of times), and lookups by key compare offsets, not bytes.
+// A node made but not yet placed in the store. The children of a map or a
+// sequence are placed together, as one block, when it closes: they are then
+// consecutive nodes, so the model needs no child lists, and a key lookup
+// reads one run of memory instead of a node anywhere in the store per key.
+struct PendingNode {
+  NodeData data;
+  uint32_t end = 0;  // byte offset just after the node (kept aside for spans of 16 MiB or more)
+  Span span;         // stores without a PositionIndex
+};
+
+// The nodes and strings of every document read from one file, in two arenas
+// the documents share. Map keys are interned: each distinct key string is
+// stored once per file (a dump repeats a few hundred keys millions of times),
+// and lookups by key compare offsets, not bytes.
 //
+// Nodes are made bottom-up as PendingNode values and placed by the container
+// that holds them (MakeContainer) or, for a document's root, by Place.
 // Positions are byte offsets into the file's text, given to the store as a
 // PositionIndex; a store without one (text evidence, whose documents are
 // assembled from table cells) keeps each node's Span instead.
@@ -128,39 +141,39 @@ class DocumentStore {
 
   // Building, with byte offsets [begin, end) (stores with a PositionIndex).
   // key: the scalar is a map key, so its string is interned.
-  uint32_t AddScalar(size_t begin, size_t end, std::string_view value, ScalarTag tag, uint8_t flags,
-                     bool key = false);
-  uint32_t AddNull(size_t begin, size_t end);
-  uint32_t ReserveContainer(NodeType type, size_t begin, uint8_t flags);
-  // Interns the keys of a map that were not added as keys (aliases, merges).
-  void FinishContainer(uint32_t id, const uint32_t* kids, size_t count, size_t end);
+  PendingNode MakeScalar(size_t begin, size_t end, std::string_view value, ScalarTag tag, uint8_t flags,
+                         bool key = false);
+  PendingNode MakeNull(size_t begin, size_t end);
+  // Places kids as one block. A map's keys that were not made as keys
+  // (aliases, merges) are interned here.
+  PendingNode MakeContainer(NodeType type, size_t begin, size_t end, uint8_t flags, const PendingNode* kids,
+                            size_t count);
 
   // Building with explicit spans (stores without a PositionIndex).
-  uint32_t AddScalar(Span span, std::string_view value, ScalarTag tag, uint8_t flags);
-  uint32_t AddNull(Span span);
-  uint32_t ReserveContainer(NodeType type, Mark begin, uint8_t flags);
-  void FinishContainer(uint32_t id, const uint32_t* kids, size_t count, Mark end);
+  PendingNode MakeScalar(Span span, std::string_view value, ScalarTag tag, uint8_t flags);
+  PendingNode MakeContainer(NodeType type, Span span, uint8_t flags, const PendingNode* kids, size_t count);
+
+  // Places a node on its own (a document's root) and returns its id.
+  uint32_t Place(const PendingNode& n);
 
   // Everything added after a checkpoint can be dropped again (a document
   // that turned out malformed).
   struct Checkpoint {
-    size_t nodes, kids, strings;
+    size_t nodes, strings;
   };
-  Checkpoint Save() const { return Checkpoint{nodes_.size(), kids_.size(), strings_.size()}; }
+  Checkpoint Save() const { return Checkpoint{nodes_.size(), strings_.size()}; }
   void Rollback(const Checkpoint& c);
   // Gives unused capacity back; call when the file is read.
   void Shrink();
 
   const NodeData& data(uint32_t id) const { return nodes_[id]; }
-  std::string_view str(uint32_t id) const {
-    const NodeData& n = nodes_[id];
-    return std::string_view(strings_.data() + n.a, n.b);
-  }
-  uint32_t kid(uint32_t index) const { return kids_[index]; }
+  std::string_view str(uint32_t id) const { return str(nodes_[id]); }
+  std::string_view str(const NodeData& n) const { return std::string_view(strings_.data() + n.a, n.b); }
   size_t node_count() const { return nodes_.size(); }
   // Byte offset just after the node.
   size_t End(uint32_t id) const;
   Span SpanOf(uint32_t id) const;
+  Span SpanOf(const PendingNode& n) const;
   // The canonical string offset of a map key, if any map in the store has it.
   bool FindKey(std::string_view key, uint32_t* offset) const;
   const PositionIndex* positions() const { return positions_.get(); }
@@ -176,11 +189,11 @@ class DocumentStore {
   // Rebuilds the key table with `size` slots (a power of two), keeping the
   // keys whose strings end at or before strings_end.
   void RehashKeys(size_t size, size_t strings_end);
-  uint32_t AddNode(NodeType type, ScalarTag tag, uint8_t flags, size_t begin, size_t end);
+  static PendingNode MakeNode(NodeType type, ScalarTag tag, uint8_t flags, size_t begin, size_t end);
+  uint32_t PlaceNode(const PendingNode& n);
 
   std::shared_ptr<const PositionIndex> positions_;
   PodArray<NodeData> nodes_;
-  PodArray<uint32_t> kids_;
   PodArray<char> strings_;
   std::vector<KeyEntry> keys_;  // open addressing; length == kEmpty marks a free slot
   size_t key_count_ = 0;
@@ -204,24 +217,19 @@ class Document {
   std::string helm_source;  // from a "# Source: chart/templates/x.yaml" comment
   Span doc_span;            // the document as a whole
 
-  // Building with spans (a store without a PositionIndex).
-  uint32_t AddScalar(Span span, std::string_view value, ScalarTag tag, uint8_t flags) {
-    return store_->AddScalar(span, value, tag, flags);
+  // Building with spans (a store without a PositionIndex): bottom-up, the
+  // children first; Place(root) sets the root.
+  PendingNode MakeScalar(Span span, std::string_view value, ScalarTag tag, uint8_t flags) {
+    return store_->MakeScalar(span, value, tag, flags);
   }
-  uint32_t AddNull(Span span) { return store_->AddNull(span); }
-  // Containers are built bottom-up: children first, then the container.
-  uint32_t AddContainer(NodeType type, Span span, const uint32_t* kids, size_t count, uint8_t flags);
-  uint32_t ReserveContainer(NodeType type, Mark begin, uint8_t flags) {
-    return store_->ReserveContainer(type, begin, flags);
+  PendingNode MakeContainer(NodeType type, Span span, const PendingNode* kids, size_t count, uint8_t flags) {
+    return store_->MakeContainer(type, span, flags, kids, count);
   }
-  void FinishContainer(uint32_t id, const uint32_t* kids, size_t count, Mark end) {
-    store_->FinishContainer(id, kids, count, end);
-  }
+  void Place(const PendingNode& root_node) { root = store_->Place(root_node); }
   void Shrink() { store_->Shrink(); }
 
   const NodeData& data(uint32_t id) const { return store_->data(id); }
   std::string_view str(uint32_t id) const { return store_->str(id); }
-  uint32_t kid(uint32_t index) const { return store_->kid(index); }
   // Nodes in the store (shared with the other documents of the file): every
   // id below this is valid.
   size_t node_count() const { return store_->node_count(); }

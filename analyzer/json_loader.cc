@@ -322,7 +322,7 @@ class JsonBuilder {
   size_t last_end() const { return last_end_; }
 
   template <typename V>
-  uint32_t Value(V& v, size_t depth) {
+  PendingNode Value(V& v, size_t depth) {
     if (depth > options_.max_depth) {
       throw JsonError{Where(v), "JSON nesting deeper than " + std::to_string(options_.max_depth) +
                                      " levels; file skipped (limit: --max-depth)",
@@ -342,7 +342,7 @@ class JsonBuilder {
         Check(v.get_string().get(s), v);
         size_t e = b + tok.size();
         last_end_ = e;
-        return store_.AddScalar(b, e, s, ScalarTag::kString, kQuoted);
+        return store_.MakeScalar(b, e, s, ScalarTag::kString, kQuoted);
       }
       case od::json_type::number: {
         size_t b = Where(v);
@@ -350,7 +350,7 @@ class JsonBuilder {
         bool is_float = tok.find_first_of(".eE") != std::string_view::npos;
         size_t e = b + tok.size();
         last_end_ = e;
-        return store_.AddScalar(b, e, tok, is_float ? ScalarTag::kFloat : ScalarTag::kInt, 0);
+        return store_.MakeScalar(b, e, tok, is_float ? ScalarTag::kFloat : ScalarTag::kInt, 0);
       }
       case od::json_type::boolean: {
         size_t b = Where(v);
@@ -358,7 +358,7 @@ class JsonBuilder {
         Check(v.get_bool().get(x), v);
         size_t e = b + (x ? 4 : 5);
         last_end_ = e;
-        return store_.AddScalar(b, e, x ? "true" : "false", ScalarTag::kBool, 0);
+        return store_.MakeScalar(b, e, x ? "true" : "false", ScalarTag::kBool, 0);
       }
       case od::json_type::null: {
         size_t b = Where(v);
@@ -366,7 +366,7 @@ class JsonBuilder {
         Check(v.is_null().get(is_null), v);
         if (!is_null) throw JsonError{b, "invalid JSON literal"};
         last_end_ = b + 4;
-        return store_.AddNull(b, b + 4);
+        return store_.MakeNull(b, b + 4);
       }
     }
     throw JsonError{Where(v), "unexpected JSON value"};
@@ -398,11 +398,10 @@ class JsonBuilder {
   }
 
   template <typename V>
-  uint32_t Object(V& v, size_t depth) {
+  PendingNode Object(V& v, size_t depth) {
     size_t b = Where(v);
     od::object obj;
     Check(v.get_object().get(obj), v);
-    uint32_t id = store_.ReserveContainer(NodeType::kMap, b, 0);
     size_t base = kids_.size();
     size_t end_from = b + 1;
     for (auto field_result : obj) {
@@ -418,27 +417,32 @@ class JsonBuilder {
       ++ke;
       std::string_view key;
       if (auto err = field.unescaped_key().get(key)) throw JsonError{kb, simdjson::error_message(err)};
-      kids_.push_back(store_.AddScalar(kb, ke, key, ScalarTag::kString, kQuoted, /*key=*/true));
+      kids_.push_back(store_.MakeScalar(kb, ke, key, ScalarTag::kString, kQuoted, /*key=*/true));
       last_end_ = ke;
       od::value val = field.value();
-      uint32_t vid = Value(val, depth + 1);
-      kids_.push_back(vid);
+      PendingNode value = Value(val, depth + 1);
+      kids_.push_back(value);
       end_from = last_end_;
     }
+    size_t first_duplicate = duplicates_.size();
     CheckDuplicates(base);
     size_t e = Close(end_from, '}');
     last_end_ = e;
-    store_.FinishContainer(id, kids_.data() + base, kids_.size() - base, e);
+    PendingNode map = store_.MakeContainer(NodeType::kMap, b, e, 0, kids_.data() + base, kids_.size() - base);
     kids_.resize(base);
-    return id;
+    // Entry indices become node ids now that the entries are placed.
+    for (size_t i = first_duplicate; i < duplicates_.size(); ++i) {
+      duplicates_[i].first = map.data.a + 2 * duplicates_[i].first;
+      duplicates_[i].second = map.data.a + 2 * duplicates_[i].second;
+    }
+    return map;
   }
 
   template <typename V>
-  uint32_t Array(V& v, size_t depth) {
+  PendingNode Array(V& v, size_t depth) {
     size_t b = Where(v);
     od::array arr;
     Check(v.get_array().get(arr), v);
-    uint32_t id = store_.ReserveContainer(NodeType::kSeq, b, 0);
     size_t base = kids_.size();
     size_t end_from = b + 1;
     for (auto item_result : arr) {
@@ -451,9 +455,9 @@ class JsonBuilder {
     if (split_ && b == split_->open && kids_.size() == base) end_from = BuildItems(depth, end_from);
     size_t e = Close(end_from, ']');
     last_end_ = e;
-    store_.FinishContainer(id, kids_.data() + base, kids_.size() - base, e);
+    PendingNode seq = store_.MakeContainer(NodeType::kSeq, b, e, 0, kids_.data() + base, kids_.size() - base);
     kids_.resize(base);
-    return id;
+    return seq;
   }
 
   // Each item of the split array is a document of its own for simdjson,
@@ -488,17 +492,18 @@ class JsonBuilder {
 
   // Go's encoding/json keeps the last of two equal keys; kubectl's strict
   // decoding rejects them. Either way it is a mistake worth a finding. Keys
-  // are interned, so equal keys have equal string offsets.
+  // are interned, so equal keys have equal string offsets. Records entry
+  // indices; Object turns them into node ids.
   void CheckDuplicates(size_t base) {
     size_t count = (kids_.size() - base) / 2;
     if (count < 2) return;
-    auto offset = [&](size_t i) { return store_.data(kids_[base + 2 * i]).a; };
+    auto offset = [&](size_t i) { return kids_[base + 2 * i].data.a; };
     if (count <= 16) {
       for (size_t i = 1; i < count; ++i) {
         uint32_t a = offset(i);
         for (size_t j = 0; j < i; ++j) {
           if (offset(j) == a) {
-            duplicates_.push_back({kids_[base + 2 * j], kids_[base + 2 * i]});
+            duplicates_.push_back({static_cast<uint32_t>(j), static_cast<uint32_t>(i)});
             break;
           }
         }
@@ -512,7 +517,7 @@ class JsonBuilder {
     for (size_t i = 1; i < count; ++i) {
       size_t first = i - 1;
       while (i < count && sorted_keys_[i].first == sorted_keys_[first].first) {
-        duplicates_.push_back({kids_[base + 2 * sorted_keys_[first].second], kids_[base + 2 * sorted_keys_[i].second]});
+        duplicates_.push_back({sorted_keys_[first].second, sorted_keys_[i].second});
         ++i;
       }
     }
@@ -537,7 +542,7 @@ class JsonBuilder {
   od::parser* item_parser_ = nullptr;
   size_t capacity_ = 0;
   std::string item_copy_;
-  std::vector<uint32_t> kids_;
+  std::vector<PendingNode> kids_;
   std::vector<std::pair<uint32_t, uint32_t>> sorted_keys_;
   size_t last_end_ = 0;
 };
@@ -623,7 +628,7 @@ ParsedFile ParseJsonRange(std::string_view text, size_t begin, size_t end, FileI
       od::value root;
       auto err = d.get_value().get(root);
       if (err) throw JsonError{from, simdjson::error_message(err)};
-      doc->root = b.Value(root, 1);
+      doc->root = store->Place(b.Value(root, 1));
       root_end = b.last_end();
       add_duplicates(b, *doc);
       doc->doc_span = doc->Root().span();
@@ -669,7 +674,7 @@ ParsedFile ParseJsonRange(std::string_view text, size_t begin, size_t end, FileI
       b.SetSplit(&split, &item_parser, capacity);
       od::value root;
       if (d.get_value().get(root)) throw SplitFailed{};
-      doc->root = b.Value(root, 1);
+      doc->root = store->Place(b.Value(root, 1));
       size_t trailing = b.last_end();
       while (trailing < end && IsJsonSpace(text[trailing])) ++trailing;
       if (trailing < end) throw SplitFailed{};  // more after the value: read below

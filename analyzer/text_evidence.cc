@@ -111,36 +111,35 @@ Span SpanOf(const TVal& v, Span fallback) {
   return s.Known() ? s : fallback;
 }
 
-uint32_t Emit(Document& doc, const TVal& v, Span fallback) {
+PendingNode Emit(Document& doc, const TVal& v, Span fallback) {
   Span span = SpanOf(v, fallback);
   switch (v.type) {
     case TVal::Type::kStr:
-      return doc.AddScalar(span, v.text, ScalarTag::kString, kQuoted);
+      return doc.MakeScalar(span, v.text, ScalarTag::kString, kQuoted);
     case TVal::Type::kInt:
-      return doc.AddScalar(span, v.text, ScalarTag::kInt, 0);
+      return doc.MakeScalar(span, v.text, ScalarTag::kInt, 0);
     case TVal::Type::kBool:
-      return doc.AddScalar(span, v.text, ScalarTag::kBool, 0);
+      return doc.MakeScalar(span, v.text, ScalarTag::kBool, 0);
     case TVal::Type::kSeq: {
-      std::vector<uint32_t> kids;
+      std::vector<PendingNode> kids;
       kids.reserve(v.items.size());
       for (const TVal& item : v.items) kids.push_back(Emit(doc, item, span));
-      return doc.AddContainer(NodeType::kSeq, span, kids.data(), kids.size(), 0);
+      return doc.MakeContainer(NodeType::kSeq, span, kids.data(), kids.size(), 0);
     }
     case TVal::Type::kMap: {
-      std::vector<uint32_t> kids;
+      std::vector<PendingNode> kids;
       kids.reserve(2 * v.entries.size());
       for (const auto& [key, value] : v.entries) {
-        uint32_t value_id = Emit(doc, value, span);
+        PendingNode value_node = Emit(doc, value, span);
         // A synthetic key has no text of its own: it spans its value, so a
         // finding on the field points at the cell.
-        Span key_span = Node(&doc, value_id).span();
-        kids.push_back(doc.AddScalar(key_span, key, ScalarTag::kString, 0));
-        kids.push_back(value_id);
+        kids.push_back(doc.MakeScalar(value_node.span, key, ScalarTag::kString, 0));
+        kids.push_back(value_node);
       }
-      return doc.AddContainer(NodeType::kMap, span, kids.data(), kids.size(), 0);
+      return doc.MakeContainer(NodeType::kMap, span, kids.data(), kids.size(), 0);
     }
   }
-  return kNoNode;
+  return doc.MakeScalar(span, "", ScalarTag::kNull, 0);
 }
 
 }  // namespace
@@ -148,7 +147,7 @@ uint32_t Emit(Document& doc, const TVal& v, Span fallback) {
 std::unique_ptr<Document> EmitDocument(const TVal& root, FileId file, Span fallback) {
   auto doc = std::make_unique<Document>();
   doc->file = file;
-  doc->root = Emit(*doc, root, fallback);
+  doc->Place(Emit(*doc, root, fallback));
   doc->doc_span = doc->Root().span();
   doc->Shrink();
   return doc;

@@ -208,12 +208,10 @@ class Builder : public YAML::EventHandler {
     if (end == pos) {
       // Empty value: point at the end of its key instead of the next line.
       if (!stack_.empty() && stack_.back().is_map && (kids_.size() - stack_.back().kid_start) % 2 == 1) {
-        uint32_t key = kids_.back();
-        pos = end = store_->End(key);
+        pos = end = kids_.back().end;
       }
     }
-    uint32_t id = store_->AddNull(pos, end);
-    Attach(id, 1, anchor, end);
+    Attach(store_->MakeNull(pos, end), 1, anchor, end);
   }
 
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
@@ -227,8 +225,7 @@ class Builder : public YAML::EventHandler {
       p.span = store_->positions()->SpanAt(pos, pos + 1);
       p.message = "alias refers to an anchor that encloses it (a cycle); replaced by null";
       problems_.push_back(std::move(p));
-      uint32_t id = store_->AddNull(pos, pos);
-      Attach(id, 1, 0, pos);
+      Attach(store_->MakeNull(pos, pos), 1, 0, pos);
       return;
     }
     alias_nodes_ += it->second.weight;
@@ -271,8 +268,7 @@ class Builder : public YAML::EventHandler {
       st = ScalarTag::kOther;
     }
     bool key = !stack_.empty() && stack_.back().is_map && (kids_.size() - stack_.back().kid_start) % 2 == 0;
-    uint32_t id = store_->AddScalar(pos, end, value, st, flags, key);
-    Attach(id, 1, anchor, end);
+    Attach(store_->MakeScalar(pos, end, value, st, flags, key), 1, anchor, end);
   }
 
   void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
@@ -288,7 +284,7 @@ class Builder : public YAML::EventHandler {
 
  private:
   struct Frame {
-    uint32_t node;
+    uint8_t flags;
     size_t kid_start;
     size_t begin;
     bool is_map;
@@ -301,7 +297,7 @@ class Builder : public YAML::EventHandler {
     size_t end;
   };
   struct AnchorInfo {
-    uint32_t node;
+    PendingNode node;  // an alias repeats it: a container's children are shared
     uint64_t weight;
     bool complete;
   };
@@ -311,13 +307,13 @@ class Builder : public YAML::EventHandler {
     return std::min(base_ + static_cast<size_t>(m.pos), text_.size());
   }
 
-  void Attach(uint32_t id, uint64_t weight, YAML::anchor_t anchor, size_t end) {
-    if (anchor) anchors_[anchor] = AnchorInfo{id, weight, true};
+  void Attach(const PendingNode& node, uint64_t weight, YAML::anchor_t anchor, size_t end) {
+    if (anchor) anchors_[anchor] = AnchorInfo{node, weight, true};
     if (stack_.empty()) {
-      doc_->root = id;
+      doc_->root = store_->Place(node);
       return;
     }
-    kids_.push_back(id);
+    kids_.push_back(node);
     stack_.back().weight += weight;
     stack_.back().end = std::max(stack_.back().end, end);
   }
@@ -326,9 +322,8 @@ class Builder : public YAML::EventHandler {
     if (stack_.size() >= options_.max_depth) throw DepthExceeded{Abs(mark)};
     size_t pos = Abs(mark);
     uint8_t flags = flow ? kFlowStyle : 0;
-    uint32_t id = store_->ReserveContainer(is_map ? NodeType::kMap : NodeType::kSeq, pos, flags);
-    if (anchor) anchors_[anchor] = AnchorInfo{id, 0, false};
-    stack_.push_back(Frame{id, kids_.size(), pos, is_map, flow, anchor, 1, pos});
+    if (anchor) anchors_[anchor] = AnchorInfo{PendingNode{}, 0, false};
+    stack_.push_back(Frame{flags, kids_.size(), pos, is_map, flow, anchor, 1, pos});
   }
 
   void Close() {
@@ -344,21 +339,28 @@ class Builder : public YAML::EventHandler {
       while (i < text_.size() && text_[i] != close) ++i;
       if (i < text_.size()) end = i + 1;
     }
-    store_->FinishContainer(f.node, kids_.data() + f.kid_start, count, end);
+    PendingNode node = store_->MakeContainer(f.is_map ? NodeType::kMap : NodeType::kSeq, f.begin, end, f.flags,
+                                             kids_.data() + f.kid_start, count);
     kids_.resize(f.kid_start);
-    if (f.anchor) anchors_[f.anchor] = AnchorInfo{f.node, f.weight, true};
+    if (f.anchor) anchors_[f.anchor] = AnchorInfo{node, f.weight, true};
     if (stack_.empty()) {
-      doc_->root = f.node;
+      doc_->root = store_->Place(node);
     } else {
-      kids_.push_back(f.node);
+      kids_.push_back(node);
       stack_.back().weight += f.weight;
       stack_.back().end = std::max(stack_.back().end, end);
     }
   }
 
-  bool IsMergeKey(uint32_t key) const {
-    const NodeData& d = store_->data(key);
-    return d.type() == NodeType::kScalar && !(d.flags() & kQuoted) && store_->str(key) == "<<";
+  bool IsMergeKey(const NodeData& d) const {
+    return d.type() == NodeType::kScalar && !(d.flags() & kQuoted) && store_->str(d) == "<<";
+  }
+  // A placed node, as a value to copy into a collection being built.
+  PendingNode Placed(uint32_t id) const {
+    PendingNode p;
+    p.data = store_->data(id);
+    p.end = static_cast<uint32_t>(store_->End(id));
+    return p;
   }
 
   // YAML merge keys (<<), as go-yaml applies them: explicit keys win, and of
@@ -366,21 +368,20 @@ class Builder : public YAML::EventHandler {
   // which kubectl rejects.
   void ApplyMergeAndCheckDuplicates(const Frame& f) {
     size_t count = kids_.size() - f.kid_start;
-    if (count % 2 == 1) kids_.push_back(store_->AddNull(f.begin, f.begin));  // defensive
-    count = kids_.size() - f.kid_start;
-    std::vector<uint32_t> merged_sources;
-    std::vector<uint32_t> explicit_kids;
-    explicit_kids.reserve(count);
+    if (count % 2 == 1) kids_.push_back(store_->MakeNull(f.begin, f.begin));  // defensive
+    std::vector<NodeData> merged_sources;  // maps, their entries placed already
+    std::vector<PendingNode> explicit_kids;
+    explicit_kids.reserve(kids_.size() - f.kid_start);
     for (size_t i = f.kid_start; i + 1 < kids_.size(); i += 2) {
-      uint32_t k = kids_[i], v = kids_[i + 1];
-      if (IsMergeKey(k)) {
-        const NodeData& vd = store_->data(v);
-        if (vd.type() == NodeType::kMap) {
-          merged_sources.push_back(v);
-        } else if (vd.type() == NodeType::kSeq) {
-          Node seq(doc_.get(), v);
-          for (size_t j = 0; j < seq.Size(); ++j) {
-            if (seq.At(j).IsMap()) merged_sources.push_back(seq.At(j).id());
+      const PendingNode& k = kids_[i];
+      const PendingNode& v = kids_[i + 1];
+      if (IsMergeKey(k.data)) {
+        if (v.data.type() == NodeType::kMap) {
+          merged_sources.push_back(v.data);
+        } else if (v.data.type() == NodeType::kSeq) {
+          for (uint32_t j = 0; j < v.data.b; ++j) {
+            const NodeData& item = store_->data(v.data.a + j);
+            if (item.type() == NodeType::kMap) merged_sources.push_back(item);
           }
         }
         continue;
@@ -389,33 +390,36 @@ class Builder : public YAML::EventHandler {
       explicit_kids.push_back(v);
     }
     // Duplicate keys among the explicit entries.
-    std::unordered_map<std::string_view, uint32_t> seen;
+    std::unordered_map<std::string_view, size_t> seen;  // key -> index in explicit_kids
     for (size_t i = 0; i < explicit_kids.size(); i += 2) {
-      uint32_t k = explicit_kids[i];
-      if (store_->data(k).type() != NodeType::kScalar) continue;
-      auto [it, inserted] = seen.emplace(store_->str(k), k);
+      const PendingNode& k = explicit_kids[i];
+      if (k.data.type() != NodeType::kScalar) continue;
+      auto [it, inserted] = seen.emplace(store_->str(k.data), i);
       if (!inserted) {
         LoadProblem p;
         p.kind = ProblemKind::kDuplicateKey;
         p.file = file_;
-        Node first(doc_.get(), it->second), second(doc_.get(), k);
-        p.span = second.span();
-        p.related = first.span();
-        p.message = "mapping key \"" + std::string(store_->str(k)) + "\" is defined twice (first at line " +
-                    std::to_string(first.span().begin.line) + "); only one value can take effect";
+        Span first = store_->SpanOf(explicit_kids[it->second]);
+        p.span = store_->SpanOf(k);
+        p.related = first;
+        p.message = "mapping key \"" + std::string(store_->str(k.data)) + "\" is defined twice (first at line " +
+                    std::to_string(first.begin.line) + "); only one value can take effect";
         p.related_message = "first definition";
         problems_.push_back(std::move(p));
       }
     }
     if (merged_sources.empty()) return;
-    for (uint32_t src : merged_sources) {
-      Node m(doc_.get(), src);
-      for (size_t j = 0; j < m.Size(); ++j) {
-        Node k = m.KeyAt(j);
-        if (k.IsScalar() && seen.count(k.Str())) continue;
-        if (k.IsScalar()) seen.emplace(k.Str(), k.id());
-        explicit_kids.push_back(k.id());
-        explicit_kids.push_back(m.ValueAt(j).id());
+    // The views in `seen` point into the string arena, which stays put
+    // here: the entries copied below add no strings.
+    for (const NodeData& src : merged_sources) {
+      for (uint32_t j = 0; j + 1 < src.b; j += 2) {
+        uint32_t key = src.a + j;
+        const NodeData& kd = store_->data(key);
+        if (kd.type() == NodeType::kScalar) {
+          if (!seen.emplace(store_->str(kd), explicit_kids.size()).second) continue;
+        }
+        explicit_kids.push_back(Placed(key));
+        explicit_kids.push_back(Placed(key + 1));
       }
     }
     kids_.resize(f.kid_start);
@@ -432,7 +436,7 @@ class Builder : public YAML::EventHandler {
   std::vector<LoadProblem>& problems_;
   std::unique_ptr<Document> doc_;
   std::vector<Frame> stack_;
-  std::vector<uint32_t> kids_;
+  std::vector<PendingNode> kids_;
   std::unordered_map<YAML::anchor_t, AnchorInfo> anchors_;
   uint64_t alias_nodes_ = 0;
   bool started_ = false;
