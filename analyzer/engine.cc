@@ -46,6 +46,8 @@ std::vector<PodTemplate> TimedPodTemplates(const ObjectSet& objects) {
 
 Context::Context(const LoadResult& load, const AnalysisOptions& options)
     : load_(load), options_(options), templates_(TimedPodTemplates(*load.objects)) {
+  template_of_.assign(objects().size(), kNoTemplate);
+  for (size_t i = 0; i < templates_.size(); ++i) template_of_[templates_[i].object] = static_cast<uint32_t>(i);
   {
     timings::Phase phase("authored templates");
     // A live copy of an object whose manifest is also in the input is linted
@@ -112,11 +114,8 @@ bool Reporter::Suppressed(const Object& obj) const {
   std::string_view id = rule_->info().id;
   if (IgnoreAnnotationCovers(obj.Annotation("kora.dev/ignore"), id)) return true;
   // The annotation on a workload's pod template covers the template too.
-  PodTemplate t;
-  if (obj.kind != "Pod" && FindPodTemplate(obj, t)) {
-    if (IgnoreAnnotationCovers(t.metadata["annotations"]["kora.dev/ignore"].Str(), id)) return true;
-  }
-  return false;
+  const PodTemplate* t = obj.kind != "Pod" ? ctx_.TemplateOf(obj.id) : nullptr;
+  return t && IgnoreAnnotationCovers(t->metadata["annotations"]["kora.dev/ignore"].Str(), id);
 }
 
 Finding& Reporter::Report(const Object& obj, Node at, std::string path, std::string message) {

@@ -6,6 +6,8 @@
 #include <map>
 #include <set>
 #include <string>
+#include <typeindex>
+#include <unordered_map>
 #include <vector>
 
 #include "analyzer/evidence.h"
@@ -48,6 +50,10 @@ class Context {
   const std::vector<LoadProblem>& problems() const { return load_.problems; }
   const LoadStats& stats() const { return load_.stats; }
   const std::vector<PodTemplate>& pod_templates() const { return templates_; }
+  // The pod template of an object, if it has one.
+  const PodTemplate* TemplateOf(ObjectId id) const {
+    return template_of_[id] == kNoTemplate ? nullptr : &templates_[template_of_[id]];
+  }
   // Templates to lint as configuration: every one except those of objects a
   // controller in the input created (a Deployment's ReplicaSets and Pods),
   // whose fix belongs on the controller.
@@ -60,15 +66,29 @@ class Context {
   // configuration rules check the manifest, where the fix goes.
   bool Shadowed(ObjectId id) const { return shadowed_[id]; }
   const AnalysisOptions& options() const { return options_; }
+  // Data derived from the input that several rules read (every quantity
+  // field, parsed): made by the first rule that asks, then kept for the run.
+  // One value per type. Rules run one after another, so no lock.
+  template <typename T, typename Make>
+  const T& Shared(Make make) const {
+    auto it = shared_.find(std::type_index(typeid(T)));
+    if (it == shared_.end()) {
+      it = shared_.emplace(std::type_index(typeid(T)), std::make_shared<const T>(make())).first;
+    }
+    return *static_cast<const T*>(it->second.get());
+  }
 
  private:
   const LoadResult& load_;
   const AnalysisOptions& options_;
   std::vector<PodTemplate> templates_;
+  static constexpr uint32_t kNoTemplate = 0xffffffffu;
+  std::vector<uint32_t> template_of_;  // object -> index in templates_
   std::vector<const PodTemplate*> authored_;
   std::unique_ptr<Graph> graph_;
   std::unique_ptr<Evidence> evidence_;
   std::vector<bool> shadowed_;
+  mutable std::unordered_map<std::type_index, std::shared_ptr<const void>> shared_;
 };
 
 class Reporter {

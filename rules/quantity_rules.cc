@@ -1,6 +1,7 @@
 // Resource quantities: ones the API server cannot parse or rejects, requests
 // above their limits, and units that parse but almost certainly mean
 // something else (memory: 256m is a quarter of a byte).
+#include <deque>
 #include <vector>
 
 #include "analyzer/engine.h"
@@ -10,17 +11,39 @@
 namespace kora {
 namespace {
 
-// One quantity field of an object, with what it measures.
-struct QuantityField {
+// Where a map of quantities sits, shared by its fields.
+struct QuantityMap {
   const Object* object = nullptr;
-  const PodTemplate* pod = nullptr;       // set for fields in a pod spec
+  const PodTemplate* pod = nullptr;         // set for maps in a pod spec
   const ContainerRef* container = nullptr;  // set for a container's resources
-  Node value;
-  std::string path;      // full path, or relative to the container when container is set
-  std::string resource;  // "memory", "cpu", "storage", "nvidia.com/gpu"
-  std::string what;      // "memory limit", "storage request", "emptyDir sizeLimit"
+  std::string path;        // full path, or relative to the container when container is set
+  std::string kind_word;   // "request", "limit", "quota", "emptyDir sizeLimit" (a single field)
   bool aggregate = false;  // a quota or limit range, not one container's size
   bool ratio = false;      // LimitRange maxLimitRequestRatio: a factor, not an amount
+};
+
+// One quantity field of an object, with what it measures, parsed.
+struct QuantityField {
+  const QuantityMap* map = nullptr;
+  Node key;  // the resource name; falsy for a single field (emptyDir sizeLimit)
+  Node value;
+  std::optional<Quantity> quantity;
+  std::string error;  // why it does not parse
+
+  // "memory", "cpu", "storage", "nvidia.com/gpu"
+  std::string resource() const { return key ? std::string(key.Str()) : "ephemeral-storage"; }
+  std::string path() const { return key ? map->path + "." + std::string(key.Str()) : map->path; }
+  // "memory limit", "storage request", "emptyDir sizeLimit"
+  std::string what() const { return key ? std::string(key.Str()) + " " + map->kind_word : map->kind_word; }
+  const Object* object() const { return map->object; }
+  const ContainerRef* container() const { return map->container; }
+};
+
+// Every quantity field of the authored objects, each field once. Both
+// quantity rules read it: collected and parsed once per run.
+struct QuantityFields {
+  std::deque<QuantityMap> maps;  // stable addresses for the fields
+  std::vector<QuantityField> fields;
 };
 
 std::string_view BaseResource(std::string_view name) {
@@ -40,55 +63,52 @@ bool IsExtendedResource(std::string_view r) {
          r.find("requests.") != 0;
 }
 
-void AddMap(std::vector<QuantityField>& out, const Object& o, const PodTemplate* t, const ContainerRef* c, Node map,
-            const std::string& path, std::string_view kind_word, bool aggregate = false, bool ratio = false) {
+void AddMap(QuantityFields& out, QuantityMap where, Node map) {
+  if (map.Size() == 0) return;
+  const QuantityMap* m = &out.maps.emplace_back(std::move(where));
   for (auto [key, value] : map.Entries()) {
     if (!value || value.IsNull()) continue;
-    QuantityField f;
-    f.object = &o;
-    f.pod = t;
-    f.container = c;
-    f.value = value;
-    f.path = path + "." + std::string(key.Str());
-    f.resource = std::string(key.Str());
-    f.what = std::string(key.Str()) + (kind_word.empty() ? "" : " " + std::string(kind_word));
-    f.aggregate = aggregate;
-    f.ratio = ratio;
-    out.push_back(std::move(f));
+    out.fields.push_back(QuantityField{m, key, value, std::nullopt, {}});
   }
 }
 
-void AddClaimSpec(std::vector<QuantityField>& out, const Object& o, const PodTemplate* t, Node spec,
-                  const std::string& path) {
-  AddMap(out, o, t, nullptr, spec["resources"]["requests"], path + ".resources.requests", "request");
-  AddMap(out, o, t, nullptr, spec["resources"]["limits"], path + ".resources.limits", "limit");
+void AddClaimSpec(QuantityFields& out, const Object& o, const PodTemplate* t, Node spec, const std::string& path) {
+  Node res = spec["resources"];
+  AddMap(out, {&o, t, nullptr, path + ".resources.requests", "request"}, res["requests"]);
+  AddMap(out, {&o, t, nullptr, path + ".resources.limits", "limit"}, res["limits"]);
 }
 
-// Every quantity field of the authored objects; each field once.
-std::vector<QuantityField> CollectQuantities(const Context& ctx) {
-  std::vector<QuantityField> out;
+QuantityFields CollectQuantities(const Context& ctx) {
+  QuantityFields out;
   for (const PodTemplate* t : ctx.authored_templates()) {
     const Object& o = ctx.objects()[t->object];
     for (const ContainerRef& c : t->containers) {
       Node res = c.node["resources"];
-      AddMap(out, o, t, &c, res["requests"], "resources.requests", "request");
-      AddMap(out, o, t, &c, res["limits"], "resources.limits", "limit");
+      AddMap(out, {&o, t, &c, "resources.requests", "request"}, res["requests"]);
+      AddMap(out, {&o, t, &c, "resources.limits", "limit"}, res["limits"]);
     }
-    AddMap(out, o, t, nullptr, t->spec["resources"]["requests"], t->path + ".resources.requests", "pod request");
-    AddMap(out, o, t, nullptr, t->spec["resources"]["limits"], t->path + ".resources.limits", "pod limit");
-    AddMap(out, o, t, nullptr, t->spec["overhead"], t->path + ".overhead", "overhead");
+    Node pod_res = t->spec["resources"];
+    AddMap(out, {&o, t, nullptr, t->path + ".resources.requests", "pod request"}, pod_res["requests"]);
+    AddMap(out, {&o, t, nullptr, t->path + ".resources.limits", "pod limit"}, pod_res["limits"]);
+    AddMap(out, {&o, t, nullptr, t->path + ".overhead", "overhead"}, t->spec["overhead"]);
     size_t i = 0;
     for (Node v : t->spec["volumes"].Items()) {
-      std::string vpath = t->path + ".volumes[" + std::to_string(i++) + "]";
+      size_t index = i++;
+      auto vpath = [&] { return t->path + ".volumes[" + std::to_string(index) + "]"; };
       if (Node size = v["emptyDir"]["sizeLimit"]; size && !size.IsNull()) {
-        out.push_back(QuantityField{&o, t, nullptr, size, vpath + ".emptyDir.sizeLimit", "ephemeral-storage",
-                                    "emptyDir sizeLimit"});
+        const QuantityMap* m =
+            &out.maps.emplace_back(QuantityMap{&o, t, nullptr, vpath() + ".emptyDir.sizeLimit", "emptyDir sizeLimit"});
+        out.fields.push_back(QuantityField{m, Node(), size, std::nullopt, {}});
       }
       Node claim = v["ephemeral"]["volumeClaimTemplate"]["spec"];
-      if (claim) AddClaimSpec(out, o, t, claim, vpath + ".ephemeral.volumeClaimTemplate.spec");
+      if (claim) AddClaimSpec(out, o, t, claim, vpath() + ".ephemeral.volumeClaimTemplate.spec");
     }
   }
   for (const Object& o : ctx.objects().all()) {
+    if (o.kind != "PersistentVolumeClaim" && o.kind != "StatefulSet" && o.kind != "ResourceQuota" &&
+        o.kind != "LimitRange") {
+      continue;
+    }
     if (ctx.Shadowed(o.id) || ctx.ControllerOf(o)) continue;
     Node spec = o.Spec();
     if (o.kind == "PersistentVolumeClaim") {
@@ -99,31 +119,38 @@ std::vector<QuantityField> CollectQuantities(const Context& ctx) {
         AddClaimSpec(out, o, nullptr, claim["spec"], "spec.volumeClaimTemplates[" + std::to_string(i++) + "].spec");
       }
     } else if (o.kind == "ResourceQuota") {
-      AddMap(out, o, nullptr, nullptr, spec["hard"], "spec.hard", "quota", /*aggregate=*/true);
+      AddMap(out, {&o, nullptr, nullptr, "spec.hard", "quota", /*aggregate=*/true}, spec["hard"]);
     } else if (o.kind == "LimitRange") {
       size_t i = 0;
       for (Node limit : spec["limits"].Items()) {
         std::string lpath = "spec.limits[" + std::to_string(i++) + "]";
         for (const char* field : {"max", "min", "default", "defaultRequest"}) {
-          AddMap(out, o, nullptr, nullptr, limit[field], lpath + "." + field, std::string("LimitRange ") + field,
-                 /*aggregate=*/true);
+          AddMap(out, {&o, nullptr, nullptr, lpath + "." + field, std::string("LimitRange ") + field, true},
+                 limit[field]);
         }
-        AddMap(out, o, nullptr, nullptr, limit["maxLimitRequestRatio"], lpath + ".maxLimitRequestRatio",
-               "maxLimitRequestRatio", /*aggregate=*/true, /*ratio=*/true);
+        AddMap(out, {&o, nullptr, nullptr, lpath + ".maxLimitRequestRatio", "maxLimitRequestRatio", true, true},
+               limit["maxLimitRequestRatio"]);
       }
     }
   }
+  for (QuantityField& f : out.fields) f.quantity = ParseQuantityNode(f.value, &f.error);
   return out;
 }
 
+const std::vector<QuantityField>& Quantities(const Context& ctx) {
+  return ctx.Shared<QuantityFields>([&] { return CollectQuantities(ctx); }).fields;
+}
+
 Finding& ReportField(Reporter& out, const QuantityField& f, std::string message) {
-  if (f.container) return out.Report(*f.pod, *f.container, f.value, f.path, std::move(message));
-  return out.Report(*f.object, f.value, f.path, std::move(message));
+  if (f.container()) return out.Report(*f.map->pod, *f.container(), f.value, f.path(), std::move(message));
+  return out.Report(*f.object(), f.value, f.path(), std::move(message));
 }
 
 std::string Subject(const QuantityField& f) {
-  std::string s = f.what;
-  if (f.container) s = std::string(f.container->KindName()) + " \"" + std::string(f.container->name) + "\" " + s;
+  std::string s = f.what();
+  if (f.container()) {
+    s = std::string(f.container()->KindName()) + " \"" + std::string(f.container()->name) + "\" " + s;
+  }
   return s;
 }
 
@@ -170,18 +197,19 @@ class QuantityInvalid : public Rule {
     return i;
   }
   void Check(const Context& ctx, Reporter& out) const override {
-    for (const QuantityField& f : CollectQuantities(ctx)) {
-      std::string error;
-      std::optional<Quantity> q = ParseQuantityNode(f.value, &error);
+    for (const QuantityField& f : Quantities(ctx)) {
+      const std::optional<Quantity>& q = f.quantity;
+      const std::string& error = f.error;
+      std::string resource = f.resource();
       if (!q) {
         std::vector<std::string> guesses = UnitSuggestions(f.value.Str());
         std::string hint;
         for (const std::string& g : guesses) hint += (hint.empty() ? " (did you mean " : " or ") + g;
         if (!hint.empty()) hint += "?)";
         Finding& r = ReportField(out, f, Subject(f) + " is not a valid quantity: " + error + hint);
-        r.fix = guesses.empty() ? "Write it as a quantity, e.g. " + f.resource + ": " +
-                                      (BaseResource(f.resource) == "cpu" ? "500m" : "512Mi") + "."
-                                : "Write " + f.resource + ": " + guesses.back() +
+        r.fix = guesses.empty() ? "Write it as a quantity, e.g. " + resource + ": " +
+                                      (BaseResource(resource) == "cpu" ? "500m" : "512Mi") + "."
+                                : "Write " + resource + ": " + guesses.back() +
                                       (guesses.size() > 1 ? " (binary) or " + guesses.front() + " (decimal)" : "") + ".";
         continue;
       }
@@ -191,11 +219,11 @@ class QuantityInvalid : public Rule {
         r.fix = "Use a positive amount, or remove the field.";
         continue;
       }
-      std::string_view base = BaseResource(f.resource);
-      if (f.container && IsExtendedResource(base) && !q->IsInteger()) {
+      std::string_view base = BaseResource(resource);
+      if (f.container() && IsExtendedResource(base) && !q->IsInteger()) {
         Finding& r = ReportField(out, f, Subject(f) + " " + std::string(f.value.Str()) + " must be a whole number: "
                                          "extended resources are counted in whole units");
-        r.fix = "Request whole units of " + f.resource + ", e.g. 1.";
+        r.fix = "Request whole units of " + resource + ", e.g. 1.";
       }
     }
   }
@@ -271,11 +299,12 @@ class QuantitySuspiciousUnit : public Rule {
       if (std::optional<Quantity> q = ParseQuantity(param.front())) max_cpu = *q;
     }
     const Quantity one_mib = *ParseQuantity("1Mi");
-    for (const QuantityField& f : CollectQuantities(ctx)) {
-      if (f.ratio) continue;
-      std::optional<Quantity> q = ParseQuantityNode(f.value);
+    for (const QuantityField& f : Quantities(ctx)) {
+      if (f.map->ratio) continue;
+      const std::optional<Quantity>& q = f.quantity;
       if (!q || q->negative || q->IsZero()) continue;
-      std::string_view base = BaseResource(f.resource);
+      std::string resource = f.resource();
+      std::string_view base = BaseResource(resource);
       std::string text(f.value.Str());
       if (IsByteResource(base)) {
         if (!q->IsInteger()) {
@@ -284,22 +313,22 @@ class QuantitySuspiciousUnit : public Rule {
                                    Subject(f) + " " + text + " is " + q->ToDecimal() + " bytes" +
                                        (q->suffix == "m" ? " (m means thousandths)" : "") + "; did you mean " +
                                        number + "Mi?");
-          r.fix = "Write " + f.resource + ": " + number + "Mi (mebibytes) or " + number + "M (megabytes).";
+          r.fix = "Write " + resource + ": " + number + "Mi (mebibytes) or " + number + "M (megabytes).";
         } else if (q->Compare(one_mib) < 0) {
           std::string number = text.substr(0, text.size() - q->suffix.size());
           Finding& r = ReportField(out, f,
                                    Subject(f) + " " + text + " is only " + q->ToDecimal() + " bytes; did you mean " +
                                        (q->suffix.empty() ? number + "Mi" : "a larger unit") + "?");
-          if (q->suffix.empty()) r.fix = "Write " + f.resource + ": " + number + "Mi.";
+          if (q->suffix.empty()) r.fix = "Write " + resource + ": " + number + "Mi.";
         }
-      } else if (base == "cpu" && !f.aggregate && q->Compare(max_cpu) > 0) {
+      } else if (base == "cpu" && !f.map->aggregate && q->Compare(max_cpu) > 0) {
         bool plain = q->suffix.empty();
         Finding& r = ReportField(out, f,
                                  Subject(f) + " " + text + " is " + CoreWord(*q) + " (more than " +
                                      max_cpu.ToDecimal() + ")" + (plain ? "; did you mean " + text + "m?" : ""));
         if (plain) {
           std::optional<Quantity> milli = ParseQuantity(text + "m");
-          if (milli) r.fix = "Write " + f.resource + ": " + text + "m for " + CoreWord(*milli) + ".";
+          if (milli) r.fix = "Write " + resource + ": " + text + "m for " + CoreWord(*milli) + ".";
         }
       }
     }
