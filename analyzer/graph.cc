@@ -721,6 +721,34 @@ Graph::Graph(const ObjectSet& objects, const std::vector<PodTemplate>& templates
     if (!service.empty()) impl_->slices_by_service[{slice.ns, service}].push_back(id);
   }
   Builder(*this, *impl_, refs_, templates).Run();
+  IndexEdges();
+}
+
+void Graph::IndexEdges() {
+  size_t vertices = impl_->vertices.size();
+  for (const Reference& r : refs_) vertices = std::max<size_t>({vertices, size_t{r.from} + 1, size_t{r.to} + 1});
+  // Counting sort by vertex: stable, so each run stays in build order.
+  auto build = [&](EdgeIndex& index, auto end_of) {
+    index.start.assign(vertices + 1, 0);
+    for (const Reference& r : refs_) ++index.start[end_of(r) + 1];
+    for (size_t v = 0; v < vertices; ++v) index.start[v + 1] += index.start[v];
+    index.refs.resize(refs_.size());
+    std::vector<uint32_t> next(index.start.begin(), index.start.end() - 1);
+    for (size_t i = 0; i < refs_.size(); ++i) index.refs[next[end_of(refs_[i])]++] = static_cast<uint32_t>(i);
+  };
+  build(out_, [](const Reference& r) { return static_cast<size_t>(r.from); });
+  build(in_, [](const Reference& r) { return static_cast<size_t>(r.to); });
+}
+
+std::vector<const Reference*> Graph::Collect(const EdgeIndex& index, size_t vertex, const std::vector<Reference>& refs,
+                                             const EdgeKind* kind) {
+  std::vector<const Reference*> out;
+  if (vertex + 1 >= index.start.size()) return out;
+  for (uint32_t i = index.start[vertex]; i < index.start[vertex + 1]; ++i) {
+    const Reference& r = refs[index.refs[i]];
+    if (!kind || r.kind == *kind) out.push_back(&r);
+  }
+  return out;
 }
 
 const std::vector<ObjectId>& Graph::EndpointSlicesOf(const Object& service) const {
@@ -838,35 +866,17 @@ const PodTemplate* Graph::TemplateOf(ObjectId id) const {
 }
 
 std::vector<const Reference*> Graph::References(ObjectId from) const {
-  std::vector<const Reference*> out;
-  if (from >= impl_->vertices.size()) return out;
-  for (auto [e, end] = boost::out_edges(from, impl_->g); e != end; ++e) {
-    out.push_back(&refs_[boost::get(boost::edge_index, impl_->g, *e)]);
-  }
-  std::sort(out.begin(), out.end());  // build order: refs_ is contiguous
-  return out;
+  return Collect(out_, from, refs_, nullptr);
 }
 
 std::vector<const Reference*> Graph::References(ObjectId from, EdgeKind kind) const {
-  std::vector<const Reference*> out = References(from);
-  out.erase(std::remove_if(out.begin(), out.end(), [&](const Reference* r) { return r->kind != kind; }), out.end());
-  return out;
+  return Collect(out_, from, refs_, &kind);
 }
 
-std::vector<const Reference*> Graph::Referrers(VertexId to) const {
-  std::vector<const Reference*> out;
-  if (to >= impl_->vertices.size()) return out;
-  for (auto [e, end] = boost::in_edges(to, impl_->g); e != end; ++e) {
-    out.push_back(&refs_[boost::get(boost::edge_index, impl_->g, *e)]);
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
+std::vector<const Reference*> Graph::Referrers(VertexId to) const { return Collect(in_, to, refs_, nullptr); }
 
 std::vector<const Reference*> Graph::Referrers(ObjectId to, EdgeKind kind) const {
-  std::vector<const Reference*> out = Referrers(static_cast<VertexId>(to));
-  out.erase(std::remove_if(out.begin(), out.end(), [&](const Reference* r) { return r->kind != kind; }), out.end());
-  return out;
+  return Collect(in_, static_cast<VertexId>(to), refs_, &kind);
 }
 
 const Object* Graph::Target(const Reference& r) const {

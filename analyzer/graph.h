@@ -145,8 +145,20 @@ class Graph {
   struct Impl;
 
  private:
+  // Each vertex's out- and in-edges as one run of reference indices, in
+  // build order: the queries above copy a run instead of walking the
+  // adjacency lists and sorting (rules ask them for every template).
+  struct EdgeIndex {
+    std::vector<uint32_t> start;  // per vertex, plus one past the end
+    std::vector<uint32_t> refs;
+  };
+  void IndexEdges();
+  static std::vector<const Reference*> Collect(const EdgeIndex& index, size_t vertex, const std::vector<Reference>& refs,
+                                               const EdgeKind* kind);
+
   std::unique_ptr<Impl> impl_;
   std::vector<Reference> refs_;
+  EdgeIndex out_, in_;
 };
 
 }  // namespace kora
