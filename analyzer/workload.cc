@@ -64,6 +64,8 @@ bool FindPodTemplate(const Object& obj, PodTemplate& out) {
       ref.node = c;
       ref.name = c["name"].Str();
       ref.kind = g.kind;
+      ref.image = c["image"];
+      ref.image_ref = ParseImage(ref.image.Str());
       ref.path = out.path + "." + g.field + "[" + (ref.name.empty() ? std::to_string(i) : std::string(ref.name)) + "]";
       out.containers.push_back(std::move(ref));
       ++i;

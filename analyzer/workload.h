@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "analyzer/document.h"
+#include "analyzer/image.h"
 #include "analyzer/object.h"
 
 namespace kora {
@@ -19,6 +20,8 @@ struct ContainerRef {
   std::string_view name;
   ContainerKind kind = ContainerKind::kMain;
   std::string path;  // spec.template.spec.containers[web]
+  Node image;        // the image field (falsy if absent)
+  ImageRef image_ref;  // the image parsed; several rules read it
   std::string_view KindName() const;
 };
 

@@ -14,9 +14,8 @@ template <typename F>
 void ForEachImage(const Context& ctx, F&& f) {
   for (const PodTemplate* t : ctx.authored_templates()) {
     for (const ContainerRef& c : t->containers) {
-      Node image = c.node["image"];
-      if (!image.IsScalar() || image.Str().empty()) continue;
-      f(*t, c, image, ParseImage(image.Str()));
+      if (!c.image.IsScalar() || c.image.Str().empty()) continue;
+      f(*t, c, c.image, c.image_ref);
     }
   }
 }

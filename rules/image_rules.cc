@@ -26,9 +26,9 @@ class ImageLatestTag : public Rule {
   void Check(const Context& ctx, Reporter& out) const override {
     for (const PodTemplate* t : ctx.authored_templates()) {
       for (const ContainerRef& c : t->containers) {
-        Node image = c.node["image"];
+        Node image = c.image;
         if (!image.IsScalar() || image.Str().empty()) continue;
-        ImageRef ref = ParseImage(image.Str());
+        const ImageRef& ref = c.image_ref;
         if (!ref.digest.empty()) continue;
         if (!ref.tag.empty() && ref.tag != "latest") continue;
         std::string what = ref.tag.empty() ? "has no tag (so it means :latest)" : "uses the floating :latest tag";
@@ -67,10 +67,10 @@ class ImagePullPolicyNever : public Rule {
         if (policy.Str() != "Never") continue;
         Finding& f = out.Report(*t, c, policy, "imagePullPolicy",
                                 std::string(c.KindName()) + " \"" + std::string(c.name) + "\" sets imagePullPolicy: "
-                                "Never, so image \"" + std::string(c.node["image"].Str()) +
+                                "Never, so image \"" + std::string(c.image.Str()) +
                                     "\" must be preloaded on every node");
         f.fix = "Set imagePullPolicy: IfNotPresent on " + std::string(c.KindName()) + " \"" + std::string(c.name) +
-                "\" and push " + std::string(c.node["image"].Str()) + " to a registry the nodes can pull from.";
+                "\" and push " + std::string(c.image.Str()) + " to a registry the nodes can pull from.";
       }
     }
   }

@@ -72,7 +72,7 @@ class ImagePullSecretMissing : public Rule {
     ForEachAuthoredTemplate(ctx, [&](const PodTemplate& t, const Object& o) {
       std::string registry = "<registry>";
       for (const ContainerRef& c : t.containers) {
-        ImageRef img = ParseImage(c.node["image"].Str());
+        const ImageRef& img = c.image_ref;
         if (img.explicit_registry) {
           registry = img.registry;
           break;
@@ -94,7 +94,7 @@ class ImagePullSecretMissing : public Rule {
         if (users.find(w.Ref()) == std::string::npos) users += (users.empty() ? "" : ", ") + w.Ref();
         if (const PodTemplate* t = ctx.graph().TemplateOf(u->from)) {
           for (const ContainerRef& c : t->containers) {
-            ImageRef img = ParseImage(c.node["image"].Str());
+            const ImageRef& img = c.image_ref;
             if (img.explicit_registry && registry == "<registry>") registry = img.registry;
           }
         }
@@ -163,8 +163,8 @@ class ImagePullSecretRegistryMismatch : public Rule {
       }
       if (secrets.empty()) return;
       for (const ContainerRef& c : t.containers) {
-        Node image = c.node["image"];
-        ImageRef img = ParseImage(image.Str());
+        Node image = c.image;
+        const ImageRef& img = c.image_ref;
         if (!img.valid || PublicRegistry(img.registry)) continue;
         bool covered = false;
         std::string have;
