@@ -199,6 +199,7 @@ int RunAnalyze(const CLI::App& cmd, AnalyzeArgs a) {
   }
   ao.kube_version = a.kube_version;
   ao.pss_level = a.pss;
+  ao.jobs = lo.jobs;
   ao.severity.insert(config.severity.begin(), config.severity.end());
   for (const auto& [rule, params] : config.params) ao.params[rule] = params;
   if (!ParseAssume(a.assume, ao.assume)) return kExitUsage;
@@ -377,7 +378,7 @@ int RunCli(int argc, char** argv) {
   analyze->add_option("--max-depth", a.max_depth, "Deepest YAML/JSON nesting accepted");
   analyze->add_option("--max-files", a.max_files, "Most files taken from directory walks");
   analyze->add_option("--max-walk-depth", a.max_walk_depth, "Deepest directory level a walk enters");
-  analyze->add_option("-j,--jobs", a.jobs, "Files parsed in parallel (0: automatic)");
+  analyze->add_option("-j,--jobs", a.jobs, "Threads for parsing files and running rules (0: automatic)");
   analyze->add_option("--now", a.now,
                       "The time durations are measured from (RFC 3339); default: the newest timestamp in the evidence");
   analyze->add_flag("--complete", a.complete,

@@ -1,6 +1,9 @@
 #include "analyzer/engine.h"
 
 #include <algorithm>
+#include <atomic>
+#include <exception>
+#include <thread>
 
 #include "analyzer/timings.h"
 
@@ -222,12 +225,51 @@ Severity EffectiveSeverity(const Rule& rule, const AnalysisOptions& options) {
 
 std::vector<Finding> RunRules(const Context& ctx) {
   std::vector<Finding> findings;
-  Reporter reporter(ctx, findings);
+  // The rules are independent readers of one const Context, so they can run
+  // on several threads (--jobs). There each rule reports into a vector of its
+  // own, and the vectors are joined in registry order: the findings are the
+  // same whatever the threads. --timings runs them on one thread, so that
+  // each rule's time is its own.
+  std::vector<const Rule*> plain;
   for (const auto& rule : AllRules()) {
-    if (!RuleEnabled(*rule, ctx.options()) || rule->NeedsFindings()) continue;
-    reporter.set_rule(rule.get(), EffectiveSeverity(*rule, ctx.options()));
+    if (RuleEnabled(*rule, ctx.options()) && !rule->NeedsFindings()) plain.push_back(rule.get());
+  }
+  size_t jobs = timings::Enabled() ? 1 : std::min<size_t>(std::max(1u, ctx.options().jobs), plain.size());
+  auto check = [&](const Rule* rule, std::vector<Finding>& out) {
+    Reporter reporter(ctx, out);
+    reporter.set_rule(rule, EffectiveSeverity(*rule, ctx.options()));
     timings::Phase phase(timings::Enabled() ? "rule " + std::string(rule->info().id) : std::string());
     rule->Check(ctx, reporter);
+  };
+  if (jobs <= 1) {
+    for (const Rule* rule : plain) check(rule, findings);
+  } else {
+    std::vector<std::vector<Finding>> per_rule(plain.size());
+    std::vector<std::exception_ptr> errors(plain.size());
+    std::atomic<size_t> next{0};
+    std::vector<std::thread> threads;
+    for (size_t t = 0; t < jobs; ++t) {
+      threads.emplace_back([&] {
+        for (size_t i = next++; i < plain.size(); i = next++) {
+          try {
+            check(plain[i], per_rule[i]);
+          } catch (...) {
+            errors[i] = std::current_exception();  // a bug: rethrown below, on the calling thread
+          }
+        }
+      });
+    }
+    for (auto& t : threads) t.join();
+    for (const std::exception_ptr& e : errors) {
+      if (e) std::rethrow_exception(e);
+    }
+    size_t total = 0;
+    for (const auto& v : per_rule) total += v.size();
+    findings.reserve(total);
+    for (auto& v : per_rule) {
+      findings.insert(findings.end(), std::make_move_iterator(v.begin()), std::make_move_iterator(v.end()));
+      std::vector<Finding>().swap(v);
+    }
   }
   // Rules that read findings see those of the passes before theirs, in
   // place (a --profile all run has hundreds of thousands): what a pass

@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <map>
+#include <mutex>
 #include <set>
 #include <string>
 #include <typeindex>
@@ -37,6 +38,8 @@ struct AnalysisOptions {
   // Evidence: the "now" durations are measured from (RFC 3339); empty means
   // the newest timestamp in the evidence.
   std::string now;
+  // Threads the rules run on (--jobs). The findings do not depend on it.
+  unsigned jobs = 1;
 
   // A rule's parameter values (empty if unset).
   const std::vector<std::string>& Param(std::string_view rule, std::string_view name) const;
@@ -68,9 +71,11 @@ class Context {
   const AnalysisOptions& options() const { return options_; }
   // Data derived from the input that several rules read (every quantity
   // field, parsed): made by the first rule that asks, then kept for the run.
-  // One value per type. Rules run one after another, so no lock.
+  // One value per type. Rules may run on several threads: the first to ask
+  // makes it, the others wait.
   template <typename T, typename Make>
   const T& Shared(Make make) const {
+    std::lock_guard<std::recursive_mutex> lock(shared_mu_);
     auto it = shared_.find(std::type_index(typeid(T)));
     if (it == shared_.end()) {
       it = shared_.emplace(std::type_index(typeid(T)), std::make_shared<const T>(make())).first;
@@ -88,6 +93,7 @@ class Context {
   std::unique_ptr<Graph> graph_;
   std::unique_ptr<Evidence> evidence_;
   std::vector<bool> shadowed_;
+  mutable std::recursive_mutex shared_mu_;
   mutable std::unordered_map<std::type_index, std::shared_ptr<const void>> shared_;
 };
 
