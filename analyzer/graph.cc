@@ -101,11 +101,11 @@ struct Graph::Impl {
   const AnalysisOptions& options;
   BoostGraph g;
   std::vector<GraphVertex> vertices;
-  std::unordered_map<ObjectKey, VertexId, ObjectKeyHash> phantoms;
+  std::unordered_map<ObjectKey, VertexId, ObjectKeyHash, ObjectKeyEqual> phantoms;
   std::unordered_map<std::string, NamespaceIndex> pods_by_ns;
   std::unordered_map<ObjectId, const PodTemplate*> template_of;
   std::unordered_map<ObjectId, std::vector<std::string>> registries;
-  std::unordered_map<ObjectKey, ObjectId, ObjectKeyHash> producers;
+  std::unordered_map<ObjectKey, ObjectId, ObjectKeyHash, ObjectKeyEqual> producers;
   std::vector<ObjectId> roots;
   // RBAC: the (Cluster)Role rules bound to each ServiceAccount.
   struct Grant {
@@ -113,7 +113,7 @@ struct Graph::Impl {
     ObjectId role;
     std::string ns;  // empty: every namespace (ClusterRoleBinding)
   };
-  std::unordered_map<ObjectKey, std::vector<Grant>, ObjectKeyHash> grants;
+  std::unordered_map<ObjectKey, std::vector<Grant>, ObjectKeyHash, ObjectKeyEqual> grants;
   // (plural resource, namespace or "*") -> a workload that may create it at run time.
   std::map<std::pair<std::string, std::string>, ObjectId> runtime_producers;
   // Kinds of custom resources present (API groups outside Kubernetes' own).
@@ -142,9 +142,9 @@ Resolution Graph::Resolve(std::string_view kind, std::string_view ns, std::strin
                               name == "kube-node-lease")) {
     return Resolution::kImplicit;
   }
-  ObjectKey key{std::string(kind), std::string(ns), std::string(name)};
+  ObjectKeyView key{kind, ns, name};
   for (const ObjectKey& a : impl_->options.assume) {
-    if (a == key) return Resolution::kAssumed;
+    if (ObjectKeyEqual()(a, key)) return Resolution::kAssumed;
   }
   auto p = impl_->producers.find(key);
   if (p != impl_->producers.end()) {
@@ -240,9 +240,9 @@ class Builder {
  private:
   VertexId TargetVertex(std::string_view kind, std::string_view ns, std::string_view name) {
     if (const Object* o = impl_.objects.Find(kind, ns, name)) return o->id;
-    ObjectKey key{std::string(kind), std::string(ns), std::string(name)};
-    auto it = impl_.phantoms.find(key);
+    auto it = impl_.phantoms.find(ObjectKeyView{kind, ns, name});
     if (it != impl_.phantoms.end()) return it->second;
+    ObjectKey key{std::string(kind), std::string(ns), std::string(name)};
     VertexId v = static_cast<VertexId>(impl_.vertices.size());
     impl_.vertices.push_back(GraphVertex{kNoObject, key.kind, key.ns, key.name});
     boost::add_vertex(impl_.g);
@@ -265,7 +265,9 @@ class Builder {
     r.key = std::move(key);
     r.container = std::move(container);
     r.optional = optional;
-    r.resolution = graph_.Resolve(tkind, tns, tname, &r.producer);
+    // A target in the input is resolved; only the others need Resolve's rules.
+    r.resolution = impl_.vertices[r.to].object != kNoObject ? Resolution::kResolved
+                                                             : graph_.Resolve(tkind, tns, tname, &r.producer);
     boost::add_edge(r.from, r.to, static_cast<uint32_t>(refs_.size()), impl_.g);
     refs_.push_back(std::move(r));
     return refs_.back();
@@ -333,7 +335,7 @@ class Builder {
       std::string_view sa = t.spec["serviceAccountName"].Str();
       if (sa.empty()) sa = t.spec["serviceAccount"].Str();
       if (sa.empty()) sa = "default";
-      auto it = impl_.grants.find(ObjectKey{"ServiceAccount", std::string(o.ns), std::string(sa)});
+      auto it = impl_.grants.find(ObjectKeyView{"ServiceAccount", o.ns, sa});
       if (it == impl_.grants.end()) continue;
       for (const char* resource : {"secrets", "configmaps"}) {
         for (const auto& grant : it->second) {
@@ -825,7 +827,7 @@ std::vector<const PodTemplate*> Graph::Select(std::string_view ns, const LabelSe
 
 bool Graph::Can(std::string_view sa_ns, std::string_view sa_name, std::string_view verb, std::string_view group,
                 std::string_view resource, std::string_view ns) const {
-  auto it = impl_->grants.find(ObjectKey{"ServiceAccount", std::string(sa_ns), std::string(sa_name)});
+  auto it = impl_->grants.find(ObjectKeyView{"ServiceAccount", sa_ns, sa_name});
   if (it == impl_->grants.end()) return false;
   for (const auto& g : it->second) {
     if (!g.ns.empty() && g.ns != ns) continue;

@@ -45,8 +45,8 @@ std::string ObjectKey::Ref() const {
   return ns.empty() ? kind + "/" + name : kind + "/" + ns + "/" + name;
 }
 
-size_t ObjectKeyHash::operator()(const ObjectKey& k) const noexcept {
-  std::hash<std::string> h;
+size_t ObjectKeyHash::operator()(const ObjectKeyView& k) const noexcept {
+  std::hash<std::string_view> h;
   size_t v = h(k.kind);
   v ^= h(k.ns) + 0x9e3779b97f4a7c15ULL + (v << 6) + (v >> 2);
   v ^= h(k.name) + 0x9e3779b97f4a7c15ULL + (v << 6) + (v >> 2);
@@ -87,7 +87,7 @@ std::vector<ObjectId> ObjectSet::SameIdentity(ObjectId id) const {
 }
 
 const Object* ObjectSet::Find(std::string_view kind, std::string_view ns, std::string_view name) const {
-  auto it = by_key_.find(ObjectKey{std::string(kind), std::string(ns), std::string(name)});
+  auto it = by_key_.find(ObjectKeyView{kind, ns, name});
   return it == by_key_.end() ? nullptr : &objects_[it->second];
 }
 

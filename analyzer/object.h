@@ -66,8 +66,27 @@ struct ObjectKey {
   std::string Ref() const;
 };
 
+// A key to look up without building one (no string copies per lookup).
+struct ObjectKeyView {
+  std::string_view kind, ns, name;
+};
+
+// Hash and equality that accept an ObjectKeyView for find (heterogeneous
+// lookup): the same hash for equal keys of either type.
 struct ObjectKeyHash {
-  size_t operator()(const ObjectKey& k) const noexcept;
+  using is_transparent = void;
+  size_t operator()(const ObjectKeyView& k) const noexcept;
+  size_t operator()(const ObjectKey& k) const noexcept { return (*this)(ObjectKeyView{k.kind, k.ns, k.name}); }
+};
+struct ObjectKeyEqual {
+  using is_transparent = void;
+  static bool Same(const ObjectKeyView& a, const ObjectKeyView& b) {
+    return a.name == b.name && a.kind == b.kind && a.ns == b.ns;
+  }
+  static ObjectKeyView View(const ObjectKey& k) { return ObjectKeyView{k.kind, k.ns, k.name}; }
+  bool operator()(const ObjectKey& a, const ObjectKey& b) const { return Same(View(a), View(b)); }
+  bool operator()(const ObjectKeyView& a, const ObjectKey& b) const { return Same(a, View(b)); }
+  bool operator()(const ObjectKey& a, const ObjectKeyView& b) const { return Same(View(a), b); }
 };
 
 // All objects of one run, loaded once and read-only afterwards. Lookups by
@@ -106,7 +125,7 @@ class ObjectSet {
   std::vector<std::unique_ptr<Document>> docs_;
   std::vector<std::unique_ptr<std::string>> interned_;
   std::vector<Object> objects_;
-  std::unordered_map<ObjectKey, ObjectId, ObjectKeyHash> by_key_;
+  std::unordered_map<ObjectKey, ObjectId, ObjectKeyHash, ObjectKeyEqual> by_key_;
   std::unordered_map<std::string, std::vector<ObjectId>> by_kind_;
   std::unordered_map<std::string, std::unordered_set<std::string>> kind_namespaces_;
   std::vector<std::vector<ObjectId>> duplicates_;
