@@ -67,9 +67,9 @@ PendingNode DocumentStore::MakeNull(size_t begin, size_t end) {
 
 uint32_t DocumentStore::PlaceNode(const PendingNode& n) {
   uint32_t id = static_cast<uint32_t>(nodes_.size());
-  if (n.data.span_length() == NodeData::kLongSpan) long_ends_[id] = n.end;
+  if (positions_ && n.data.span_length() == NodeData::kLongSpan) long_ends_[id] = n.end;
   nodes_.push_back(n.data);
-  if (!positions_) spans_.push_back(n.span);
+  if (!positions_) spans_.push_back(n.end < pending_spans_.size() ? pending_spans_[n.end] : Span{});
   return id;
 }
 
@@ -89,14 +89,16 @@ PendingNode DocumentStore::MakeContainer(NodeType type, size_t begin, size_t end
 
 PendingNode DocumentStore::MakeScalar(Span span, std::string_view value, ScalarTag tag, uint8_t flags) {
   PendingNode p = MakeScalar(0, 0, value, tag, flags);
-  p.span = span;
+  p.end = static_cast<uint32_t>(pending_spans_.size());
+  pending_spans_.push_back(span);
   return p;
 }
 
 PendingNode DocumentStore::MakeContainer(NodeType type, Span span, uint8_t flags, const PendingNode* kids,
                                          size_t count) {
   PendingNode p = MakeContainer(type, 0, 0, flags, kids, count);
-  p.span = span;
+  p.end = static_cast<uint32_t>(pending_spans_.size());
+  pending_spans_.push_back(span);
   return p;
 }
 
@@ -184,6 +186,7 @@ void DocumentStore::Shrink() {
   nodes_.shrink_to_fit();
   strings_.shrink_to_fit();
   spans_.shrink_to_fit();
+  std::vector<Span>().swap(pending_spans_);
   // A file of one small object has a dozen keys: 64 slots (the growth
   // minimum) would be most of its model, over thousands of small files.
   size_t slots = 4;
@@ -208,13 +211,13 @@ Span DocumentStore::SpanOf(uint32_t id) const {
 }
 
 Span DocumentStore::SpanOf(const PendingNode& n) const {
-  if (!positions_) return n.span;
+  if (!positions_) return n.end < pending_spans_.size() ? pending_spans_[n.end] : Span{};
   return positions_->SpanAt(n.data.begin, n.end);
 }
 
 size_t DocumentStore::MemoryBytes() const {
   return nodes_.capacity() * sizeof(NodeData) + strings_.capacity() +
-         keys_.capacity() * sizeof(KeyEntry) + spans_.capacity() * sizeof(Span) +
+         keys_.capacity() * sizeof(KeyEntry) + (spans_.capacity() + pending_spans_.capacity()) * sizeof(Span) +
          (positions_ ? positions_->MemoryBytes() : 0);
 }
 

@@ -117,10 +117,15 @@ class PodArray {
 // sequence are placed together, as one block, when it closes: they are then
 // consecutive nodes, so the model needs no child lists, and a key lookup
 // reads one run of memory instead of a node anywhere in the store per key.
+//
+// Kept small: a flat map of a million keys holds two million of them while it
+// is built.
 struct PendingNode {
   NodeData data;
-  uint32_t end = 0;  // byte offset just after the node (kept aside for spans of 16 MiB or more)
-  Span span;         // stores without a PositionIndex
+  // Byte offset just after the node (kept aside for spans of 16 MiB or more).
+  // In a store without a PositionIndex: the index of the node's Span among
+  // those the store was given.
+  uint32_t end = 0;
 };
 
 // The nodes and strings of every document read from one file, in two arenas
@@ -199,6 +204,7 @@ class DocumentStore {
   size_t key_count_ = 0;
   std::unordered_map<uint32_t, uint32_t> long_ends_;  // node -> end offset, for spans of 16 MiB or more
   std::vector<Span> spans_;                           // per node, for stores without a PositionIndex
+  std::vector<Span> pending_spans_;                   // per node made, for stores without a PositionIndex
 };
 
 class Node;

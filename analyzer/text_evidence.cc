@@ -133,7 +133,7 @@ PendingNode Emit(Document& doc, const TVal& v, Span fallback) {
         PendingNode value_node = Emit(doc, value, span);
         // A synthetic key has no text of its own: it spans its value, so a
         // finding on the field points at the cell.
-        kids.push_back(doc.MakeScalar(value_node.span, key, ScalarTag::kString, 0));
+        kids.push_back(doc.MakeScalar(doc.store().SpanOf(value_node), key, ScalarTag::kString, 0));
         kids.push_back(value_node);
       }
       return doc.MakeContainer(NodeType::kMap, span, kids.data(), kids.size(), 0);
