@@ -49,8 +49,6 @@ std::vector<PodTemplate> TimedPodTemplates(const ObjectSet& objects) {
 
 Context::Context(const LoadResult& load, const AnalysisOptions& options)
     : load_(load), options_(options), templates_(TimedPodTemplates(*load.objects)) {
-  template_of_.assign(objects().size(), kNoTemplate);
-  for (size_t i = 0; i < templates_.size(); ++i) template_of_[templates_[i].object] = static_cast<uint32_t>(i);
   {
     timings::Phase phase("authored templates");
     // A live copy of an object whose manifest is also in the input is linted
@@ -117,7 +115,7 @@ bool Reporter::Suppressed(const Object& obj) const {
   std::string_view id = rule_->info().id;
   if (IgnoreAnnotationCovers(obj.Annotation("kora.dev/ignore"), id)) return true;
   // The annotation on a workload's pod template covers the template too.
-  const PodTemplate* t = obj.kind != "Pod" ? ctx_.TemplateOf(obj.id) : nullptr;
+  const PodTemplate* t = obj.kind != "Pod" ? ctx_.graph().TemplateOf(obj.id) : nullptr;
   return t && IgnoreAnnotationCovers(t->metadata["annotations"]["kora.dev/ignore"].Str(), id);
 }
 

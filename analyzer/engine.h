@@ -53,10 +53,6 @@ class Context {
   const std::vector<LoadProblem>& problems() const { return load_.problems; }
   const LoadStats& stats() const { return load_.stats; }
   const std::vector<PodTemplate>& pod_templates() const { return templates_; }
-  // The pod template of an object, if it has one.
-  const PodTemplate* TemplateOf(ObjectId id) const {
-    return template_of_[id] == kNoTemplate ? nullptr : &templates_[template_of_[id]];
-  }
   // Templates to lint as configuration: every one except those of objects a
   // controller in the input created (a Deployment's ReplicaSets and Pods),
   // whose fix belongs on the controller.
@@ -87,8 +83,6 @@ class Context {
   const LoadResult& load_;
   const AnalysisOptions& options_;
   std::vector<PodTemplate> templates_;
-  static constexpr uint32_t kNoTemplate = 0xffffffffu;
-  std::vector<uint32_t> template_of_;  // object -> index in templates_
   std::vector<const PodTemplate*> authored_;
   std::unique_ptr<Graph> graph_;
   std::unique_ptr<Evidence> evidence_;

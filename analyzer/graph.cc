@@ -103,7 +103,7 @@ struct Graph::Impl {
   std::vector<GraphVertex> vertices;
   std::unordered_map<ObjectKey, VertexId, ObjectKeyHash, ObjectKeyEqual> phantoms;
   std::unordered_map<std::string, NamespaceIndex> pods_by_ns;
-  std::unordered_map<ObjectId, const PodTemplate*> template_of;
+  std::vector<const PodTemplate*> template_of;  // by object; null for objects without one
   std::unordered_map<ObjectId, std::vector<std::string>> registries;
   std::unordered_map<ObjectKey, ObjectId, ObjectKeyHash, ObjectKeyEqual> producers;
   std::vector<ObjectId> roots;
@@ -365,6 +365,7 @@ class Builder {
 
  private:
   void IndexTemplates() {
+    impl_.template_of.assign(impl_.objects.size(), nullptr);
     for (const PodTemplate& t : templates_) {
       const Object& o = impl_.objects[t.object];
       impl_.template_of[t.object] = &t;
@@ -863,8 +864,7 @@ bool Graph::HasPodsIn(std::string_view ns) const {
 ObjectId Graph::Root(ObjectId id) const { return id < impl_->roots.size() ? impl_->roots[id] : id; }
 
 const PodTemplate* Graph::TemplateOf(ObjectId id) const {
-  auto it = impl_->template_of.find(id);
-  return it == impl_->template_of.end() ? nullptr : it->second;
+  return id < impl_->template_of.size() ? impl_->template_of[id] : nullptr;
 }
 
 std::vector<const Reference*> Graph::References(ObjectId from) const {
