@@ -57,8 +57,37 @@ std::string JsonEscape(std::string_view s) {
   return out;
 }
 
+namespace {
+// Most strings of a report (keys, ids, paths, plain messages) need no
+// escaping: those are written as they are, without a copy.
+bool NeedsEscape(std::string_view s) {
+  for (char ch : s) {
+    auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') return true;
+  }
+  return false;
+}
+
+void WriteQuoted(std::ostream& out, std::string_view s) {
+  out.put('"');
+  if (NeedsEscape(s)) {
+    std::string escaped = JsonEscape(s);
+    out.write(escaped.data(), static_cast<std::streamsize>(escaped.size()));
+  } else {
+    out.write(s.data(), static_cast<std::streamsize>(s.size()));
+  }
+  out.put('"');
+}
+}  // namespace
+
 void JsonOut::Newline() {
   if (!pretty_) return;
+  static constexpr char kIndent[] = "\n                                                                ";
+  size_t width = 1 + 2 * stack_.size();
+  if (width <= sizeof(kIndent) - 1) {
+    out_.write(kIndent, static_cast<std::streamsize>(width));
+    return;
+  }
   out_ << '\n';
   for (size_t i = 0; i < stack_.size(); ++i) out_ << "  ";
 }
@@ -106,14 +135,15 @@ JsonOut& JsonOut::EndArray() {
 
 JsonOut& JsonOut::Key(std::string_view k) {
   Separator();
-  out_ << '"' << JsonEscape(k) << (pretty_ ? "\": " : "\":");
+  WriteQuoted(out_, k);
+  out_ << (pretty_ ? ": " : ":");
   after_key_ = true;
   return *this;
 }
 
 JsonOut& JsonOut::String(std::string_view s) {
   Separator();
-  out_ << '"' << JsonEscape(s) << '"';
+  WriteQuoted(out_, s);
   return *this;
 }
 
