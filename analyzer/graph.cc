@@ -99,7 +99,6 @@ struct NamespaceIndex {
 struct Graph::Impl {
   const ObjectSet& objects;
   const AnalysisOptions& options;
-  BoostGraph g;
   std::vector<GraphVertex> vertices;
   std::unordered_map<ObjectKey, VertexId, ObjectKeyHash, ObjectKeyEqual> phantoms;
   std::unordered_map<std::string, NamespaceIndex> pods_by_ns;
@@ -177,7 +176,6 @@ class Builder {
     const ObjectSet& objects = impl_.objects;
     for (const Object& o : objects.all()) {
       impl_.vertices.push_back(GraphVertex{o.id, std::string(o.kind), std::string(o.ns), std::string(o.name)});
-      boost::add_vertex(impl_.g);
     }
     IndexProducers();
     IndexTemplates();
@@ -245,7 +243,6 @@ class Builder {
     ObjectKey key{std::string(kind), std::string(ns), std::string(name)};
     VertexId v = static_cast<VertexId>(impl_.vertices.size());
     impl_.vertices.push_back(GraphVertex{kNoObject, key.kind, key.ns, key.name});
-    boost::add_vertex(impl_.g);
     impl_.phantoms.emplace(std::move(key), v);
     return v;
   }
@@ -268,7 +265,6 @@ class Builder {
     // A target in the input is resolved; only the others need Resolve's rules.
     r.resolution = impl_.vertices[r.to].object != kNoObject ? Resolution::kResolved
                                                              : graph_.Resolve(tkind, tns, tname, &r.producer);
-    boost::add_edge(r.from, r.to, static_cast<uint32_t>(refs_.size()), impl_.g);
     refs_.push_back(std::move(r));
     return refs_.back();
   }
@@ -283,7 +279,6 @@ class Builder {
     r.at.span = at ? at.FieldSpan() : from.span();
     r.at.path = std::move(path);
     r.field = "selector";
-    boost::add_edge(r.from, r.to, static_cast<uint32_t>(refs_.size()), impl_.g);
     refs_.push_back(std::move(r));
   }
 
@@ -913,21 +908,25 @@ void Graph::WriteDot(std::ostream& out, const SourceManager& sources) const {
     }
     return o;
   };
+  // The analysis reads edges through the indexes above; Boost's adjacency
+  // lists are built only here, for its Graphviz writer, in the same vertex
+  // and edge order.
+  BoostGraph g(impl_->vertices.size());
+  for (size_t i = 0; i < refs_.size(); ++i) boost::add_edge(refs_[i].from, refs_[i].to, static_cast<uint32_t>(i), g);
   auto vertex_writer = [&](std::ostream& os, VertexId v) {
     const GraphVertex& gv = impl_->vertices[v];
-    std::string label = gv.kind + "\\n" + esc(gv.ns.empty() ? gv.name : gv.ns + "/" + gv.name);
     os << "[label=\"" << esc(gv.kind) << "\\n" << esc(gv.ns.empty() ? gv.name : gv.ns + "/" + gv.name) << "\"";
     if (gv.object == kNoObject) os << ", style=dashed, color=red";
     os << "]";
   };
   auto edge_writer = [&](std::ostream& os, BoostGraph::edge_descriptor e) {
-    const Reference& r = refs_[boost::get(boost::edge_index, impl_->g, e)];
+    const Reference& r = refs_[boost::get(boost::edge_index, g, e)];
     os << "[label=\"" << EdgeKindName(r.kind) << "\"";
     if (!IsResolved(r.resolution) && r.kind != EdgeKind::kSelects) os << ", color=red, style=dashed";
     os << "]";
   };
   auto graph_writer = [](std::ostream& os) { os << "rankdir=LR;\nnode [shape=box, fontname=\"monospace\"];\n"; };
-  boost::write_graphviz(out, impl_->g, vertex_writer, edge_writer, graph_writer);
+  boost::write_graphviz(out, g, vertex_writer, edge_writer, graph_writer);
   (void)sources;
 }
 

@@ -146,8 +146,8 @@ class Graph {
 
  private:
   // Each vertex's out- and in-edges as one run of reference indices, in
-  // build order: the queries above copy a run instead of walking the
-  // adjacency lists and sorting (rules ask them for every template).
+  // build order: the queries above copy a run (rules ask them for every
+  // template). Boost.Graph is built from refs_ only to write DOT.
   struct EdgeIndex {
     std::vector<uint32_t> start;  // per vertex, plus one past the end
     std::vector<uint32_t> refs;
